@@ -1,0 +1,217 @@
+"""Indicator targets (预期目标): `地区生产总值增长x%左右`, `城镇登记失业率控制在5%以内`,
+`到2025年突破70亿元`, and number-less items of a target list (`城乡居民人均可支配收入稳步增长`).
+
+A number tied to one task's output (`完成林业建设*.*万亩`) is a quantity, not a target: a target
+needs an indicator, either one of the known names or a noun phrase ending like one (…率, …总额,
+…产值).
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..document import Document, Mention, Sentence
+from ..lexicon import alternation, pattern_alternation, words
+
+_NUM = r"(?:\d+(?:\.\d+)?|[xX*]+(?:\.[xX*]+)?)"
+_UNIT = r"(?:%|个百分点|万亿元|亿元|万元|元|万千瓦|千瓦|兆瓦|万吨|吨|亿斤|万斤|斤|万亩|亩|万人|人|户|家|个|万平方米|平方米|公里)"
+_QUAL_AFTER = r"(?:左右|以上|以内|以下)"
+_KNOWN = alternation(words("targets", "indicator"))
+_SUFFIX = alternation(words("targets", "suffix"))
+_GROWTH = alternation(words("targets", "growth_verb"))
+_LEVEL = alternation(words("targets", "level_verb"))
+_QUALITATIVE = pattern_alternation(words("targets", "qualitative"))
+_STOP = re.compile(alternation(words("targets", "stop")))
+
+_GOAL = re.compile(
+    rf"(?P<lead>不低于|高于)?(?P<verb>{_GROWTH}|{_LEVEL})?(?:在)?(?P<num>{_NUM})(?P<unit>{_UNIT})(?:大关)?(?P<qual>{_QUAL_AFTER})?"
+)
+_LIST_GOAL = re.compile(
+    rf"分别(?P<verb>{_GROWTH}|{_LEVEL})(?P<values>{_NUM}{_UNIT}?(?:(?:、|和|,|，){_NUM}{_UNIT}?)+)(?P<qual>{_QUAL_AFTER})?"
+)
+_QUAL_RE = re.compile(_QUALITATIVE)
+_INDICATOR_END = re.compile(rf"(?:{_KNOWN}|(?:{_SUFFIX}))$")
+_CLAUSE = re.compile(r"[,，;；:：。、“”()]")
+_PLACEHOLDER = re.compile(r"[xX*]")
+_MULTI_YEAR = re.compile(r"年均|每年|十四五|到(20\d{2})年")
+_TARGET_LIST = re.compile(r"(预期|主要|发展)目标(是|为|:|：)")
+
+
+def _indicator_before(folded: str, end: int) -> tuple[int, str] | None:
+    """The indicator name that ends at `end`: back to a clause mark, stop words stripped."""
+    start = end
+    while start > 0 and not _CLAUSE.match(folded[start - 1]) and end - start < 24:
+        start -= 1
+    phrase = folded[start:end]
+    cut = 0
+    for m in _STOP.finditer(phrase):
+        if m.end() < len(phrase):
+            cut = max(cut, m.end())
+    phrase = phrase[cut:]
+    start += cut
+    phrase = phrase.lstrip("的")
+    start = end - len(phrase)
+    if len(phrase) < 2 or not _INDICATOR_END.search(phrase):
+        return None
+    return start, phrase
+
+
+def _measure(indicator: str, verb: str, unit: str, lead: str) -> str:
+    if lead == "高于" or "同步" in verb or "高于" in verb:
+        return "relative"
+    if re.search(r"(率|比例|比重|覆盖率)$", indicator) and unit in ("%", ""):
+        return "rate" if not re.search(_GROWTH, verb or "") else "growth"
+    if verb and re.fullmatch(_GROWTH, verb) or "增速" in (verb or "") or "增幅" in (verb or ""):
+        return "growth"
+    return "level"
+
+
+def _qualifier(verb: str, lead: str, after: str) -> str:
+    if after:
+        return after
+    if lead:
+        return lead
+    if verb in ("突破",):
+        return "突破"
+    if verb in ("超", "超过"):
+        return "以上"
+    return ""
+
+
+def _period(sentence: Sentence, year: int) -> str:
+    folded = sentence.folded
+    if re.search(r"(第?一季度)", folded):
+        return f"{year}Q1"
+    if "上半年" in folded:
+        return f"{year}H1"
+    m = _MULTI_YEAR.search(folded)
+    if m:
+        if m.group(1):
+            return m.group(1)
+        return f"{year}-2025" if year <= 2025 else f"{year}-{year + 4}"
+    return str(year)
+
+
+def _target(sentence: Sentence, start: int, end: int, **data) -> Mention:
+    return Mention("target", sentence.start + start, sentence.start + end, sentence.text[start:end], data)
+
+
+def find_targets(sentence: Sentence, year: int) -> list[Mention]:
+    folded = sentence.folded
+    found: list[Mention] = []
+    taken: list[tuple[int, int]] = []
+    period = _period(sentence, year)
+    for m in _LIST_GOAL.finditer(folded):
+        found.extend(_list_targets(sentence, m, period))
+        taken.append(m.span())
+    for m in _GOAL.finditer(folded):
+        if any(a <= m.start() < b for a, b in taken):
+            continue
+        verb = m.group("verb") or ""
+        lead = m.group("lead") or ""
+        head = m.start()
+        if not verb and not lead:
+            # `参保率X%`: an indicator right before the number
+            if not _INDICATOR_END.search(folded[max(0, head - 12) : head]):
+                continue
+        ind = _indicator_before(folded, head)
+        if ind is None:
+            continue
+        ind_start, indicator = ind
+        num = m.group("num")
+        placeholder = bool(_PLACEHOLDER.search(num))
+        unit = m.group("unit")
+        p = period
+        if re.search(r"到(20\d{2})年$", folded[max(0, ind_start - 8) : ind_start]) or re.search(r"到(20\d{2})年", folded[max(0, ind_start - 10): ind_start]):
+            p = re.search(r"到(20\d{2})年", folded[max(0, ind_start - 10): ind_start]).group(1)
+        found.append(_target(
+            sentence, ind_start, m.end(), indicator=sentence.text[ind_start : ind_start + len(indicator)],
+            measure=_measure(indicator, verb, unit, lead), value=None if placeholder else float(num),
+            placeholder=placeholder, unit=unit, qualifier=_qualifier(verb, lead, m.group("qual") or ""), period=p,
+        ))
+        taken.append((ind_start, m.end()))
+    for m in _QUAL_RE.finditer(folded):
+        if any(a <= m.start() < b for a, b in taken):
+            continue
+        ind = _indicator_before(folded, m.start())
+        if ind is None:
+            if "目标任务" in m.group(0):
+                found.append(_target(sentence, m.start(), m.end(), indicator=_task_goal(m.group(0)), measure="level",
+                                     value=None, placeholder=False, unit="", qualifier="", period=period))
+            continue
+        ind_start, indicator = ind
+        phrase = m.group(0)
+        relative = "同步" in phrase or "高于" in phrase
+        measure = "relative" if relative else ("growth" if "增长" in phrase else ("rate" if indicator.endswith("率") else "level"))
+        qualifier = "同步" if "同步" in phrase else ("高于" if "高于" in phrase else "")
+        found.append(_target(sentence, ind_start, m.end(), indicator=sentence.text[ind_start : ind_start + len(indicator)],
+                             measure=measure, value=None, placeholder=False, unit="", qualifier=qualifier, period=period))
+    return found
+
+
+def _task_goal(phrase: str) -> str:
+    m = re.search(r"下达的(.*?)目标任务", phrase)
+    return m.group(1) if m and m.group(1) else phrase
+
+
+def _list_targets(sentence: Sentence, m: re.Match, period: str) -> list[Mention]:
+    """`城乡居民人均可支配收入分别增长7.5%和8.5%`, `马铃薯、果蔬产量分别突破10万吨、25万吨`."""
+    folded = sentence.folded
+    ind = _indicator_before_list(folded, m.start())
+    if ind is None:
+        return []
+    start, names = ind
+    values = re.findall(rf"({_NUM})({_UNIT})?", m.group("values"))
+    if len(values) != len(names):
+        return []
+    out = []
+    verb = m.group("verb")
+    for name, (num, unit) in zip(names, values, strict=True):
+        unit = unit or values[-1][1]
+        placeholder = bool(_PLACEHOLDER.search(num))
+        out.append(_target(
+            sentence, start, m.end(), indicator=name, measure=_measure(name, verb, unit, ""),
+            value=None if placeholder else float(num), placeholder=placeholder, unit=unit,
+            qualifier=_qualifier(verb, "", m.group("qual") or ""), period=period,
+        ))
+    return out
+
+
+def _indicator_before_list(folded: str, end: int) -> tuple[int, list[str]] | None:
+    start = end
+    while start > 0 and folded[start - 1] not in ",，;；:：。()“”" and end - start < 40:
+        start -= 1
+    phrase = folded[start:end]
+    cut = 0
+    for m in _STOP.finditer(phrase):
+        if m.end() < len(phrase) and "、" not in phrase[m.end() - len(m.group(0)) : m.end()]:
+            cut = max(cut, m.end())
+    phrase, start = phrase[cut:], start + cut
+    if "城乡" in phrase and "、" not in phrase:
+        rest = phrase.split("城乡", 1)[1]
+        return start, ["城镇" + rest, "农村" + rest]
+    items = phrase.split("、")
+    if len(items) < 2:
+        return None
+    last = items[-1]
+    suffix = re.search(rf"({_SUFFIX}|产量|收入)$", last)
+    if not suffix:
+        return None
+    tail = last[len(last) - len(suffix.group(0)) :]
+    names = [i + tail for i in items[:-1]] + [last]
+    return start, names
+
+
+def targets(doc: Document) -> None:
+    year = doc.plan_year or 0
+    for sentence in doc.sentences:
+        if sentence.heading is not None or sentence.role not in ("plan", "requirements"):
+            continue
+        found = find_targets(sentence, year)
+        sentence.mentions.extend(found)
+        doc.targets.extend(found)
+
+
+def is_target_list(sentence: Sentence) -> bool:
+    """The sentence that states the main target list gives targets only, not a task."""
+    return bool(_TARGET_LIST.search(sentence.folded)) and len(sentence.of_kind("target")) >= 2

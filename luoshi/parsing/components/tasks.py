@@ -1,0 +1,60 @@
+"""Tasks (重点任务): the directive sentences of the plan and requirements parts, and their tier.
+
+A sentence is a task when it directs some actor to do something concrete in the coming period.
+Statements of fact, explanations, significance, appeals about attitude and figurative slogans are
+not. Its tier is `measurable` when it carries a quantity, a deadline, a named project or a
+responsible unit, and `general` otherwise.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..document import Document, Sentence
+from ..lexicon import pattern_alternation, words
+
+_ACTION = re.compile(pattern_alternation(words("tasks", "action")))
+_NOT_START = re.compile(pattern_alternation(words("tasks", "not_task_start")))
+_DEFINITION = re.compile(pattern_alternation(words("tasks", "definition")))
+_EXHORTATION = re.compile(pattern_alternation(words("tasks", "exhortation")))
+_PEOPLE = re.compile(pattern_alternation(words("tasks", "people_subject")))
+_SLOGAN = re.compile(pattern_alternation(words("tasks", "slogan")))
+_LABEL = re.compile(pattern_alternation(words("tasks", "label")))
+_TASK_ROLES = ("plan", "requirements")
+
+
+def _body(sentence: Sentence) -> str:
+    """The sentence without its enumeration marker."""
+    return sentence.folded[len(sentence.enumeration) :].lstrip(",，、:： ")
+
+
+def classify(sentence: Sentence) -> tuple[bool, str]:
+    """(is it a task, why) for a sentence of a plan or requirements part."""
+    body = _body(sentence)
+    if len(body) < 4:
+        return False, "too short"
+    if _LABEL.search(body) and len(body) <= 14 and not _ACTION.search(body):
+        return False, "label"
+    if _NOT_START.match(body):
+        return False, "statement"
+    if _DEFINITION.search(body):
+        return False, "explanation"
+    if _EXHORTATION.search(body):
+        return False, "exhortation"
+    if len(body) <= 20 and _SLOGAN.search(body):
+        return False, "slogan"
+    if _PEOPLE.match(body) and not sentence.of_kind("quantity") and not sentence.of_kind("deadline"):
+        return False, "appeal to people"
+    if not _ACTION.search(body):
+        return False, "no action"
+    return True, "directive"
+
+
+def tasks(doc: Document) -> None:
+    for sentence in doc.sentences:
+        if sentence.heading is not None or sentence.role not in _TASK_ROLES:
+            continue
+        sentence.is_task, sentence.task_reason = classify(sentence)
+        if sentence.is_task:
+            measurable = any(sentence.of_kind(k) for k in ("quantity", "deadline", "project", "actor"))
+            sentence.tier = "measurable" if measurable else "general"

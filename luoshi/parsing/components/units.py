@@ -1,0 +1,86 @@
+"""Units (单位): government and party organs, enterprises and collectives named in the text.
+
+Every mention counts at the document level (a unit register is matched against them later). A
+sentence's own units are the actors among them: a unit that opens a clause and is followed by a
+directive (`旗发改委要…`, `由政务服务局牵头`), not a partner or an object (`与特变电工对接`).
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..document import Document, Mention, Sentence
+from ..lexicon import alternation, words
+
+_ORGAN = alternation(words("units", "organ"))
+_LEVEL = alternation(words("units", "level"))
+_DEPT = alternation(words("units", "department"))
+_ORGAN_WORD = alternation(words("units", "organ_word"))
+_COLLECTIVE = alternation([w.replace("（", "(").replace("）", ")") for w in words("units", "collective")])
+_DOMAIN = alternation(words("units", "domain_department"))
+_ENTERPRISE = alternation(words("units", "enterprise_word"))
+_HAN = r"[\u4e00-\u9fff]"
+
+_UNIT = re.compile(
+    rf"(?P<party>中共[\u4e00-\u9fffX*]{{0,6}}?(?:[县旗市区省]委员会|[县旗市区省]委)|中国共产党[\u4e00-\u9fffX*]{{1,12}}?委员会)"
+    rf"|(?P<collective>{_COLLECTIVE})"
+    rf"|(?P<list>(?:{_DOMAIN}|{_DEPT})(?:、(?:{_DOMAIN}|{_DEPT}|{_HAN}{{2,4}})){{1,5}}等(?:有关)?部门)"
+    rf"|(?P<domain>(?:{_DOMAIN})部门)"
+    rf"|(?P<dept>(?:[X*]{{0,2}}(?:{_LEVEL}))?(?:{_DEPT})(?:{_ORGAN_WORD}))"
+    rf"|(?P<hospital>(?:[县旗市区盟](?:人民|中|蒙医|中医|妇幼保健|总|中心)?|蒙医|中医|妇幼保健)医院)"
+    rf"|(?P<school>(?:[县旗市区]委?)?党校(?:\([^)]{{1,8}}\))?)"
+    rf"|(?P<organ>(?:{_ORGAN})(?:\(党组\))?)"
+)
+_ACTOR_AFTER = re.compile(alternation(words("units_roles", "actor_after")))
+_NOT_ACTOR_BEFORE = re.compile(alternation(words("units_roles", "not_actor_before")) + "$")
+_ACTOR_BEFORE = re.compile(alternation(words("units_roles", "actor_before")) + "$")
+_JOINER = re.compile(r"[、和及与]|以及")
+_NOT_UNIT = re.compile(alternation(words("units_roles", "not_unit")))
+
+
+def find_units(sentence: Sentence) -> list[Mention]:
+    folded = sentence.folded
+    out: list[Mention] = []
+    for m in _UNIT.finditer(folded):
+        start, end = m.span()
+        kind = m.lastgroup or "organ"
+        if _NOT_UNIT.match(folded, start):
+            continue
+        out.append(Mention("unit", sentence.start + start, sentence.start + end, sentence.text[start:end], {"kind": kind}))
+    return out
+
+
+def _actors(sentence: Sentence, units: list[Mention]) -> list[Mention]:
+    """Units that act: they head a clause (after a list of units) followed by a directive."""
+    folded = sentence.folded
+    actors: list[Mention] = []
+    i = 0
+    while i < len(units):
+        # a run of units joined by 、和 … forms one subject
+        j = i
+        while j + 1 < len(units):
+            gap = folded[units[j].end - sentence.start : units[j + 1].start - sentence.start]
+            if gap == "" or _JOINER.fullmatch(gap) or gap in ("、", "和", "及", "与"):
+                j += 1
+            else:
+                break
+        first, last = units[i], units[j]
+        before = folded[max(0, first.start - sentence.start - 8) : first.start - sentence.start]
+        after = folded[last.end - sentence.start : last.end - sentence.start + 8]
+        clause_start = before == "" or before[-1] in ",，;；:：。" or _ACTOR_BEFORE.search(before)
+        if clause_start and not _NOT_ACTOR_BEFORE.search(before) and _ACTOR_AFTER.match(after):
+            actors.extend(units[i : j + 1])
+        i = j + 1
+    return actors
+
+
+def units(doc: Document) -> None:
+    seen: dict[str, Mention] = {}
+    for sentence in doc.sentences:
+        found = find_units(sentence)
+        for u in found:
+            seen.setdefault(u.text, u)
+        if sentence.heading is None:
+            for actor in _actors(sentence, found):
+                sentence.mentions.append(Mention("actor", actor.start, actor.end, actor.text, actor.data))
+    doc.units = list(seen.values())

@@ -1,0 +1,56 @@
+"""From a processed `Document` to the `Plan` the rest of luoshi uses."""
+
+from __future__ import annotations
+
+from .components.targets import is_target_list
+from .document import Document, Heading, Mention, Sentence
+from .plan import Deadline, Fact, Plan, Quantity, Section, Target, Task
+
+
+def _section(h: Heading) -> Section:
+    return Section(level=h.level, marker=h.marker, title=h.title, role=h.role, span=(h.start, h.end))
+
+
+def _target(m: Mention) -> Target:
+    d = m.data
+    return Target(indicator=d["indicator"], measure=d["measure"], value=d["value"], placeholder=d["placeholder"],
+                  unit=d["unit"], qualifier=d["qualifier"], period=d["period"], text=m.text, span=(m.start, m.end))
+
+
+def _task(s: Sentence, target_index: dict[int, int]) -> Task:
+    deadline = next(iter(s.of_kind("deadline")), None)
+    return Task(
+        text=s.text,
+        span=(s.start, s.end),
+        tier=s.tier,
+        section=s.section.title if s.section else "",
+        part=s.part.title if s.part else "",
+        role=s.role,
+        deadline=Deadline(deadline.text, deadline.data["date"], deadline.data["placeholder"],
+                          (deadline.start, deadline.end)) if deadline else None,
+        units=_unique(m.text for m in s.of_kind("actor")),
+        quantities=[Quantity(q.text, q.data["unit"], q.data["placeholder"], (q.start, q.end))
+                    for q in s.of_kind("quantity")],
+        projects=_unique(m.text for m in s.of_kind("project")),
+        targets=[target_index[id(t)] for t in s.of_kind("target") if id(t) in target_index],
+    )
+
+
+def _unique(items) -> list[str]:
+    return list(dict.fromkeys(items))
+
+
+def to_plan(doc: Document) -> Plan:
+    target_index = {id(t): i for i, t in enumerate(doc.targets)}
+    return Plan(
+        source=doc.name,
+        plan_year=doc.plan_year or 0,
+        sections=[_section(h) for h in doc.headings if h.level in (1, 2)],
+        targets=[_target(t) for t in doc.targets],
+        tasks=[_task(s, target_index) for s in doc.sentences if s.is_task and not is_target_list(s)],
+        units=_unique(u.text for u in doc.units),
+        projects=_unique(p.text for p in doc.projects),
+        facts=[Fact(f.text, doc.text[f.data["sentence"][0]:f.data["sentence"][1]], (f.start, f.end))
+               for f in doc.facts],
+        characters=len(doc.text),
+    )
