@@ -23,7 +23,7 @@ _QUANTITY = re.compile(
     rf"(?P<num>{_DIGITS}(?:(?:至|到|-|~|、)(?:{_DIGITS}))?)(?:{_MAG})?(?P<unit>{_MEASURE})"
     rf"|(?<![一二两三四五六七八九十百千万亿第])(?P<cn>{_CN})(?P<cnunit>{_PHYSICAL})"
 )
-_THRESHOLD = re.compile(r"(?:以上|以下|及以上|及以下)?的(?!基础)")
+_THRESHOLD = re.compile(r"(?:以上|以下|及以上|及以下)?的(?!基础|同时)")
 _LISTED_ITEMS = re.compile(_LISTED)
 _DURATION = re.compile(r"月|工作日|年|日|天|周|小时")
 _BASELINE_BEFORE = re.compile(r"在[^，,。；;]{0,12}$")

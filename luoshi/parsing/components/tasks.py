@@ -20,6 +20,13 @@ _EXHORTATION = re.compile(pattern_alternation(words("tasks", "exhortation")))
 _PEOPLE = re.compile(pattern_alternation(words("tasks", "people_subject")))
 _SLOGAN = re.compile(pattern_alternation(words("tasks", "slogan")))
 _LABEL = re.compile(pattern_alternation(words("tasks", "label")))
+_DIRECTIVE = re.compile(pattern_alternation(words("tasks", "directive")))
+_LEAD_IN = re.compile(pattern_alternation(words("tasks", "lead_in")))
+_SIGNIFICANCE = re.compile(pattern_alternation(words("tasks", "significance")))
+_DASH_LEAD = re.compile(pattern_alternation(words("tasks", "dash_lead")))
+_COPULA = re.compile(pattern_alternation(words("tasks", "copula")))
+_QUOTED = re.compile(r"“[^”]*”")
+_PAST = re.compile(r"(?<![为除])了(?!解)")
 _TASK_ROLES = ("plan", "requirements")
 
 
@@ -31,19 +38,30 @@ def _body(sentence: Sentence) -> str:
 def classify(sentence: Sentence) -> tuple[bool, str]:
     """(is it a task, why) for a sentence of a plan or requirements part."""
     body = _body(sentence)
+    directive = bool(_DIRECTIVE.search(_QUOTED.sub("", body)))
+    counted = bool(sentence.of_kind("quantity"))
     if len(body) < 4:
         return False, "too short"
     if _LABEL.search(body) and len(body) <= 14 and not _ACTION.search(body):
         return False, "label"
-    if _NOT_START.match(body):
-        return False, "statement"
-    if _DEFINITION.search(body):
-        return False, "explanation"
+    if _LEAD_IN.search(body):
+        return False, "lead-in"
+    if _SIGNIFICANCE.search(body):
+        return False, "significance"
+    if sentence.enumeration.startswith("—") and _DASH_LEAD.search(sentence.folded):
+        return False, "principle label"
+    if not directive:
+        if _NOT_START.match(body):
+            return False, "statement"
+        if _PAST.search(body):
+            return False, "past"
+        if _DEFINITION.search(body) or _COPULA.search(body):
+            return False, "explanation"
     if _EXHORTATION.search(body):
         return False, "exhortation"
     if len(body) <= 20 and _SLOGAN.search(body):
         return False, "slogan"
-    if _PEOPLE.match(body) and not sentence.of_kind("quantity") and not sentence.of_kind("deadline"):
+    if _PEOPLE.match(body) and not counted:
         return False, "appeal to people"
     if not _ACTION.search(body):
         return False, "no action"

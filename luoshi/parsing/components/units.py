@@ -28,12 +28,17 @@ _UNIT = re.compile(
     rf"|(?P<domain>(?:{_DOMAIN})部门)"
     rf"|(?P<dept>(?:[X*]{{0,2}}(?:{_LEVEL}))?(?:{_DEPT})(?:{_ORGAN_WORD}))"
     rf"|(?P<hospital>(?:[县旗市区盟](?:人民|中|蒙医|中医|妇幼保健|总|中心)?|蒙医|中医|妇幼保健)医院)"
-    rf"|(?P<school>(?:[县旗市区]委?)?党校(?:\([^)]{{1,8}}\))?)"
+    rf"|(?P<school>[县旗市区]委?党校(?:\([^)]{{1,8}}\))?|党校\([^)]{{1,8}}\))"
+    rf"|(?P<body>(?:(?![和与要及的在对把将是了等并])[\u4e00-\u9fffX*]){{2,18}}?(?:{_ENTERPRISE}))"
     rf"|(?P<organ>(?:{_ORGAN})(?:\(党组\))?)"
 )
-_ACTOR_AFTER = re.compile(alternation(words("units_roles", "actor_after")))
-_NOT_ACTOR_BEFORE = re.compile(alternation(words("units_roles", "not_actor_before")) + "$")
-_ACTOR_BEFORE = re.compile(alternation(words("units_roles", "actor_before")) + "$")
+_ACTOR_AFTER = re.compile(
+    rf"(?:[、和及与](?:{alternation(words('units_roles', 'fellow'))}))?[,，]?(?:都|也|还|均)?"
+    rf"(?:{alternation(words('units_roles', 'actor_after'))})"
+)
+_NOT_ACTOR_BEFORE = re.compile(f"(?:{alternation(words('units_roles', 'not_actor_before'))})$")
+_ACTOR_BEFORE = re.compile(f"(?:{alternation(words('units_roles', 'actor_before'))})$")
+_SPLIT_COLLECTIVE = re.compile(r"各(?:乡镇|镇|苏木镇|街道)(?=各部门)")
 _JOINER = re.compile(r"[、和及与]|以及")
 _NOT_UNIT = re.compile(alternation(words("units_roles", "not_unit")))
 
@@ -46,8 +51,37 @@ def find_units(sentence: Sentence) -> list[Mention]:
         kind = m.lastgroup or "organ"
         if _NOT_UNIT.match(folded, start):
             continue
+        if kind == "body":
+            start = _body_start(folded, start, end)
+            if start is None:
+                continue
+        split = _SPLIT_COLLECTIVE.match(folded, start)
+        if split:
+            out.append(Mention("unit", sentence.start + start, sentence.start + split.end(),
+                               sentence.text[start : split.end()], {"kind": kind}))
+            start = split.end()
         out.append(Mention("unit", sentence.start + start, sentence.start + end, sentence.text[start:end], {"kind": kind}))
     return out
+
+
+_BODY_STOP = re.compile(
+    rf"(?:\d+|[xX*])个|{alternation(words('units_roles', 'body_opener'))}"
+)
+
+
+def _body_start(folded: str, start: int, end: int) -> int | None:
+    """Where a named body (…领导小组, …集团) starts: after any verb or count that opens its clause."""
+    cut = start
+    for m in _BODY_STOP.finditer(folded, start, end):
+        if m.end() < end - 2:
+            cut = max(cut, m.end())
+    name = folded[cut:end]
+    if len(name) < 4 or name in _GENERIC_BODIES:
+        return None
+    return cut
+
+
+_GENERIC_BODIES = set(words("units_roles", "generic_body"))
 
 
 def _actors(sentence: Sentence, units: list[Mention]) -> list[Mention]:
@@ -66,8 +100,9 @@ def _actors(sentence: Sentence, units: list[Mention]) -> list[Mention]:
                 break
         first, last = units[i], units[j]
         before = folded[max(0, first.start - sentence.start - 8) : first.start - sentence.start]
-        after = folded[last.end - sentence.start : last.end - sentence.start + 8]
-        clause_start = before == "" or before[-1] in ",，;；:：。" or _ACTOR_BEFORE.search(before)
+        after = folded[last.end - sentence.start : last.end - sentence.start + 16]
+        at_marker = first.start - sentence.start == len(sentence.enumeration)
+        clause_start = at_marker or before[-1] in ",，;；:：。" or _ACTOR_BEFORE.search(before)
         if clause_start and not _NOT_ACTOR_BEFORE.search(before) and _ACTOR_AFTER.match(after):
             actors.extend(units[i : j + 1])
         i = j + 1
