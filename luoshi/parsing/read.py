@@ -2,6 +2,8 @@
 
 Everything else is refused with one clear sentence, before anything is written: an empty or binary
 file, a `.doc`/`.wps`/`.pdf`, a file over the size limit, text in no supported encoding.
+
+The text returned is what the plan's offsets count: no BOM, every line break a single `\\n`.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ import zipfile
 from pathlib import Path
 
 MAX_BYTES = 10 * 1024 * 1024
+MAX_UNPACKED = 40 * MAX_BYTES  # a .docx that inflates beyond this is refused (zip bomb)
 
 
 class InputRefused(Exception):
@@ -19,6 +22,11 @@ class InputRefused(Exception):
 
 _SAVE_AS = "请在 Word 或 WPS 中另存为 .docx 或 .txt 后再导入 (save it as .docx or .txt)"
 _LEGACY = {".doc": "旧版 Word 文档 (.doc)", ".wps": "WPS 文档 (.wps)", ".pdf": "PDF 文件", ".rtf": "RTF 文件"}
+_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
+def _too_large(name: str) -> InputRefused:
+    return InputRefused(f"{name}: 文件超过 {MAX_BYTES // 1024 // 1024} MB (file too large)")
 
 
 def read_path(path: str | Path) -> str:
@@ -27,18 +35,29 @@ def read_path(path: str | Path) -> str:
         size = path.stat().st_size
     except OSError as exc:
         raise InputRefused(f"{path.name}: 无法打开文件 (cannot open: {exc.strerror})") from None
+    if path.is_dir():
+        raise InputRefused(f"{path.name}: 无法读取，这是文件夹而不是文件 (a directory, not a file)")
     if size > MAX_BYTES:
-        raise InputRefused(f"{path.name}: 文件超过 {MAX_BYTES // 1024 // 1024} MB (file too large)")
-    return read_bytes(path.read_bytes(), path.name)
+        raise _too_large(path.name)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputRefused(f"{path.name}: 无法读取文件 (cannot read: {exc.strerror})") from None
+    return read_bytes(data, path.name)
 
 
 def read_bytes(data: bytes, name: str) -> str:
     """The text of an uploaded or read file, normalised as the plan's offsets count it."""
     suffix = Path(name).suffix.lower()
     if len(data) > MAX_BYTES:
-        raise InputRefused(f"{name}: 文件超过 {MAX_BYTES // 1024 // 1024} MB (file too large)")
-    if suffix in _LEGACY or data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" or data[:5] == b"%PDF-":
-        kind = _LEGACY.get(suffix, "旧版 Office 或 PDF 文件")
+        raise _too_large(name)
+    if suffix in _LEGACY or data[:8] == _OLE or data[:5] == b"%PDF-" or data[:5] == b"{\\rtf":
+        if data[:5] == b"%PDF-":
+            kind = _LEGACY[".pdf"]
+        elif data[:5] == b"{\\rtf":
+            kind = _LEGACY[".rtf"]
+        else:
+            kind = _LEGACY.get(suffix, "旧版 Word 文档或加密文档")
         raise InputRefused(f"{name}: 不支持{kind}，{_SAVE_AS}")
     if not data.strip():
         raise InputRefused(f"{name}: 文件是空的 (the file is empty)")
@@ -47,120 +66,399 @@ def read_bytes(data: bytes, name: str) -> str:
     else:
         text = _decode(data, name)
     text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    if not text:
+        raise InputRefused(f"{name}: 文件是空的 (the file is empty)")
     if not text.strip():
-        raise InputRefused(f"{name}: 文件中没有文字 (no text in the file)")
+        raise InputRefused(f"{name}: 文件中没有文字，只有空白 (no text in the file)")
     return text
 
 
+def _binary(name: str) -> InputRefused:
+    return InputRefused(f"{name}: 这是二进制文件，不是文本 (binary file, not text); {_SAVE_AS}")
+
+
+def _unknown_encoding(name: str) -> InputRefused:
+    return InputRefused(f"{name}: 无法识别文字编码，请保存为 UTF-8 或 GB18030 文本 (unknown encoding)")
+
+
 def _decode(data: bytes, name: str) -> str:
-    if b"\x00" in data[:4096]:
-        if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
-            try:
-                return data.decode("utf-16")
-            except UnicodeDecodeError:
-                pass
-        raise InputRefused(f"{name}: 这是二进制文件，不是文本 (binary file, not text); {_SAVE_AS}")
-    for encoding in ("utf-8-sig", "gb18030"):
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):  # UTF-16 with a BOM; neither UTF-8 nor GB18030 starts so
         try:
-            text = data.decode(encoding)
+            text = data.decode("utf-16")
         except UnicodeDecodeError:
-            continue
-        if _looks_like_text(text):
-            return text
-        break
-    raise InputRefused(f"{name}: 无法识别文字编码，请保存为 UTF-8 或 GB18030 文本 (unknown encoding)")
+            raise _binary(name) from None
+        if not _looks_like_text(text, private_use=True):
+            raise _binary(name)
+        return text
+    if b"\x00" in data:
+        raise _binary(name)
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        if exc.reason == "unexpected end of data" and exc.end == len(data):
+            text = data[: exc.start].decode("utf-8-sig")  # cut inside the last character
+        else:
+            try:
+                text = data.decode("gb18030")
+            except UnicodeDecodeError:
+                raise _unknown_encoding(name) from None
+            if not _plausible_chinese(text):
+                raise _unknown_encoding(name)
+    if not _looks_like_text(text):
+        raise _binary(name)
+    return text
 
 
-def _looks_like_text(text: str) -> bool:
-    """GB18030 decodes almost any bytes; real text is mostly letters, Han and punctuation."""
+def _looks_like_text(text: str, private_use: bool = False) -> bool:
+    """Real text has almost no control characters (nor, decoded from UTF-16, private-use ones)."""
     sample = text[:20000]
     if not sample:
-        return False
-    bad = sum(1 for c in sample if (ord(c) < 32 and c not in "\n\r\t\f") or 0xE000 <= ord(c) <= 0xF8FF)
+        return True
+    bad = sum(1 for c in sample if (ord(c) < 32 and c not in "\n\r\t\f\v\x1a") or 0x7F <= ord(c) <= 0x9F
+              or (private_use and 0xE000 <= ord(c) <= 0xF8FF))
     return bad / len(sample) < 0.01
 
+
+def _plausible_chinese(text: str) -> bool:
+    """GB18030 decodes almost any bytes. Chinese prose in it is nearly all GB2312 punctuation and
+    level-1 (common) characters; Latin-1, Big5 or broken UTF-8 read as GB18030 is not."""
+    sample = [c for c in text[:20000] if ord(c) > 0x7F]
+    if not sample:
+        return True
+    common = 0
+    for c in sample:
+        try:
+            lead = c.encode("gb2312")[0]
+        except UnicodeEncodeError:
+            continue
+        if 0xA1 <= lead <= 0xA9 or 0xB0 <= lead <= 0xD7:
+            common += 1
+    return common / len(sample) >= 0.8
+
+
+# --- .docx -------------------------------------------------------------------------------------------
 
 def _docx_text(data: bytes, name: str) -> str:
     try:
         import docx  # python-docx
-        from docx.opc.exceptions import PackageNotFoundError
     except ImportError as exc:  # pragma: no cover - a broken installation
         raise InputRefused(f"{name}: 缺少 python-docx，无法读取 .docx") from exc
+    invalid = f"{name}: 不是有效的 .docx 文件 (not a valid .docx); {_SAVE_AS}"
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError):
+        raise InputRefused(invalid) from None
+    if unpacked > MAX_UNPACKED:
+        raise InputRefused(f"{name}: 解压后超过 {MAX_UNPACKED // 1024 // 1024} MB (file too large)")
     try:
         document = docx.Document(io.BytesIO(data))
-    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError):
-        raise InputRefused(f"{name}: 不是有效的 .docx 文件 (not a valid .docx); {_SAVE_AS}") from None
-    return "\n".join(_docx_blocks(document))
+        return "\n".join(_DocxReader(document).blocks())
+    except Exception as exc:  # any damage inside the package: zip, XML, missing or mistyped parts
+        raise InputRefused(invalid) from exc
 
 
-def _docx_blocks(document) -> list[str]:
-    """Paragraphs and table cells in document order, automatic list numbering written out."""
-    from docx.table import Table
-    from docx.text.paragraph import Paragraph
+def _ns():
+    from docx.oxml.ns import qn
 
-    counters: dict[tuple[str, int], int] = {}
-    out: list[str] = []
-    for block in document.iter_inner_content():
-        if isinstance(block, Paragraph):
-            out.append(_numbered(block, document, counters) + block.text)
-        elif isinstance(block, Table):
-            seen: set[int] = set()
-            for row in block.rows:
-                for cell in row.cells:
-                    if id(cell._tc) in seen:
-                        continue  # merged cells repeat
-                    seen.add(id(cell._tc))
-                    out.extend(p.text for p in cell.paragraphs)
+    return qn
+
+
+class _DocxReader:
+    """Paragraphs and table cells in document order, the text Word shows for each, automatic list
+    numbering written out (一、 （一） 1.), deleted revisions and text boxes left out."""
+
+    def __init__(self, document) -> None:
+        qn = _ns()
+        self.qn = qn
+        self.body = document.element.body
+        self.numbering = _Numbering(document)
+        w = {t: qn(f"w:{t}") for t in ("p", "tbl", "tr", "tc", "tcPr", "vMerge", "hMerge", "sdt",
+                                         "sdtContent", "customXml", "ins", "moveTo", "smartTag")}
+        self.w = w
+        self.containers = {w["sdt"], w["customXml"], w["ins"], w["moveTo"], w["smartTag"]}
+
+    def blocks(self) -> list[str]:
+        out: list[str] = []
+        self._blocks(self.body, out)
+        return out
+
+    def _blocks(self, element, out: list[str]) -> None:
+        w = self.w
+        for child in element.iterchildren():
+            tag = child.tag
+            if tag == w["p"]:
+                out.append(self.numbering.label(child) + _paragraph_text(child))
+            elif tag == w["tbl"]:
+                self._table(child, out)
+            elif tag == w["sdt"]:
+                content = child.find(w["sdtContent"])
+                if content is not None:
+                    self._blocks(content, out)
+            elif tag in self.containers:
+                self._blocks(child, out)
+
+    def _table(self, table, out: list[str]) -> None:
+        w = self.w
+        for row in _children(table, w["tr"], self.containers, w["sdtContent"]):
+            for cell in _children(row, w["tc"], self.containers, w["sdtContent"]):
+                props = cell.find(w["tcPr"])
+                if props is not None:
+                    merged = props.find(w["vMerge"])
+                    if merged is not None and merged.get(self.qn("w:val"), "continue") != "restart":
+                        continue  # the lower part of a vertically merged cell repeats nothing new
+                    merged = props.find(w["hMerge"])
+                    if merged is not None and merged.get(self.qn("w:val"), "continue") != "restart":
+                        continue
+                self._blocks(cell, out)
+
+
+def _children(element, tag: str, containers: set[str], sdt_content: str):
+    """Children with `tag`, looking through content controls and similar wrappers."""
+    for child in element.iterchildren():
+        if child.tag == tag:
+            yield child
+        elif child.tag in containers:
+            inner = child.find(sdt_content)
+            yield from _children(inner if inner is not None else child, tag, containers, sdt_content)
+
+
+_TEXT_TAGS: dict[str, str] | None = None
+_SKIP_TAGS: set[str] = set()
+
+
+def _paragraph_text(paragraph) -> str:
+    global _TEXT_TAGS
+    if _TEXT_TAGS is None:
+        qn = _ns()
+        _SKIP_TAGS.update(qn(f"w:{t}") for t in ("pPr", "rPr", "del", "moveFrom", "txbxContent", "instrText",
+                                                   "delText", "delInstrText", "rt", "footnoteReference",
+                                                   "endnoteReference", "commentReference"))
+        _SKIP_TAGS.add("{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback")
+        _TEXT_TAGS = {qn("w:t"): "", qn("w:tab"): "\t", qn("w:ptab"): "\t", qn("w:br"): "\n", qn("w:cr"): "\n",
+                      qn("w:noBreakHyphen"): "-"}
+    parts: list[str] = []
+    _walk(paragraph, parts)
+    return "".join(parts)
+
+
+def _walk(element, parts: list[str]) -> None:
+    for child in element.iterchildren():
+        tag = child.tag
+        if not isinstance(tag, str) or tag in _SKIP_TAGS:
+            continue
+        special = _TEXT_TAGS.get(tag)
+        if special is None:
+            _walk(child, parts)
+        elif special:
+            parts.append(special)
+        else:
+            parts.append(child.text or "")
+
+
+class _Numbering:
+    """Word's automatic numbering: the label each numbered paragraph shows, counted in order."""
+
+    def __init__(self, document) -> None:
+        from docx.opc.constants import RELATIONSHIP_TYPE as RT
+
+        qn = _ns()
+        self.qn = qn
+        self.levels: dict[str, dict[int, dict]] = {}  # abstractNumId -> ilvl -> level
+        self.nums: dict[str, tuple[str, dict[int, dict]]] = {}  # numId -> (abstractNumId, overrides)
+        self.styles: dict[str, tuple[str | None, int | None, str | None]] = {}  # styleId -> numId, ilvl, basedOn
+        self.counters: dict[tuple[str, int], int] = {}
+        self.started: set[str] = set()
+        try:
+            numbering = document.part.part_related_by(RT.NUMBERING).element
+        except KeyError:
+            numbering = None
+        try:
+            styles = document.part.part_related_by(RT.STYLES).element
+        except KeyError:
+            styles = None
+        links: dict[str, str] = {}
+        if styles is not None:
+            for style in styles.iterchildren(qn("w:style")):
+                num_id, ilvl = self._numpr(style.find(qn("w:pPr")))
+                based = style.find(qn("w:basedOn"))
+                self.styles[style.get(qn("w:styleId"))] = (
+                    num_id, ilvl, based.get(qn("w:val")) if based is not None else None)
+        if numbering is None:
+            return
+        for abstract in numbering.iterchildren(qn("w:abstractNum")):
+            abstract_id = abstract.get(qn("w:abstractNumId"))
+            self.levels[abstract_id] = {int(lvl.get(qn("w:ilvl"), "0")): self._level(lvl)
+                                        for lvl in abstract.iterchildren(qn("w:lvl"))}
+            link = abstract.find(qn("w:numStyleLink"))
+            if link is not None:
+                links[abstract_id] = link.get(qn("w:val"))
+        for num in numbering.iterchildren(qn("w:num")):
+            ref = num.find(qn("w:abstractNumId"))
+            if ref is None:
+                continue
+            overrides: dict[int, dict] = {}
+            for override in num.iterchildren(qn("w:lvlOverride")):
+                level = int(override.get(qn("w:ilvl"), "0"))
+                lvl = override.find(qn("w:lvl"))
+                entry = self._level(lvl) if lvl is not None else {}
+                start = override.find(qn("w:startOverride"))
+                if start is not None:
+                    entry["restart"] = int(start.get(qn("w:val"), "1"))
+                overrides[level] = entry
+            self.nums[num.get(qn("w:numId"))] = (ref.get(qn("w:val")), overrides)
+        # a list style (numStyleLink) points through a style to the numbering that defines it
+        for abstract_id, style_id in links.items():
+            num_id = self.styles.get(style_id, (None, None, None))[0]
+            target = self.nums.get(num_id or "")
+            if target and target[0] in self.levels and target[0] != abstract_id:
+                self.levels[abstract_id] = self.levels[target[0]]
+
+    def _numpr(self, ppr) -> tuple[str | None, int | None]:
+        qn = self.qn
+        numpr = ppr.find(qn("w:numPr")) if ppr is not None else None
+        if numpr is None:
+            return None, None
+        num_id = numpr.find(qn("w:numId"))
+        ilvl = numpr.find(qn("w:ilvl"))
+        return (num_id.get(qn("w:val")) if num_id is not None else None,
+                int(ilvl.get(qn("w:val"), "0")) if ilvl is not None else None)
+
+    def _level(self, lvl) -> dict:
+        qn = self.qn
+
+        def val(tag: str, default: str | None) -> str | None:
+            child = lvl.find(qn(tag))
+            return child.get(qn("w:val"), default) if child is not None else default
+
+        rpr = lvl.find(qn("w:rPr"))
+        hidden = rpr is not None and rpr.find(qn("w:vanish")) is not None
+        return {"start": int(val("w:start", "1")), "format": val("w:numFmt", "decimal"),
+                "text": val("w:lvlText", ""), "suffix": val("w:suff", "tab"), "hidden": hidden,
+                "style": val("w:pStyle", None)}
+
+    def _resolve(self, paragraph) -> tuple[str | None, int | None, str | None]:
+        """(numId, level, styleId) from the paragraph, else from its style and the styles it is based on."""
+        qn = self.qn
+        ppr = paragraph.find(qn("w:pPr"))
+        num_id, ilvl = self._numpr(ppr)
+        style = ppr.find(qn("w:pStyle")) if ppr is not None else None
+        style_id = style.get(qn("w:val")) if style is not None else None
+        seen: set[str] = set()
+        current = style_id
+        while (num_id is None or ilvl is None) and current and current not in seen:
+            seen.add(current)
+            s_num, s_ilvl, based = self.styles.get(current, (None, None, None))
+            if num_id is None:
+                num_id = s_num
+            if ilvl is None:
+                ilvl = s_ilvl
+            current = based
+        return num_id, ilvl, style_id
+
+    def label(self, paragraph) -> str:
+        if not self.nums:
+            return ""
+        num_id, level, style_id = self._resolve(paragraph)
+        if num_id is None or num_id not in self.nums:
+            return ""  # numId 0 (or an unknown one) means: not numbered
+        abstract_id, overrides = self.nums[num_id]
+        levels = dict(self.levels.get(abstract_id, {}))
+        for i, override in overrides.items():
+            levels[i] = {**levels.get(i, {}), **{k: v for k, v in override.items() if k != "restart"}}
+        if level is None:
+            level = next((i for i, lv in levels.items() if style_id and lv.get("style") == style_id), 0)
+        spec = levels.get(level)
+        if not spec or "format" not in spec:
+            return ""
+        if num_id not in self.started:
+            self.started.add(num_id)
+            for i, override in overrides.items():
+                if "restart" in override:
+                    self.counters[(abstract_id, i)] = override["restart"] - 1
+        for key in [k for k in self.counters if k[0] == abstract_id and k[1] > level]:
+            del self.counters[key]
+        key = (abstract_id, level)
+        self.counters[key] = self.counters.get(key, spec.get("start", 1) - 1) + 1
+        if spec["format"] in ("bullet", "none") or spec.get("hidden"):
+            return ""
+        text = spec.get("text") or ""
+        for i in range(9, -1, -1):  # %10 is not a thing; count down so %1 does not eat a %1x
+            marker = f"%{i + 1}"
+            if marker in text:
+                lv = levels.get(i, {})
+                n = self.counters.get((abstract_id, i), lv.get("start", 1))
+                text = text.replace(marker, _format_number(n, lv.get("format", "decimal")))
+        if text and spec.get("suffix") != "nothing" and (text[-1].isalnum()):
+            text += " "
+        return text
+
+
+_DIGITS = "零一二三四五六七八九"
+_LEGAL = "零壹贰叁肆伍陆柒捌玖"
+_CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
+
+
+def _chinese(n: int, digits: str = _DIGITS, units: str = "十百千") -> str:
+    """Chinese counting up to 9999: 1 → 一, 10 → 十, 11 → 十一, 20 → 二十, 105 → 一百零五."""
+    if n <= 0 or n > 9999:
+        return str(n)
+    if 10 <= n < 20 and digits is _DIGITS:
+        return units[0] + (digits[n - 10] if n > 10 else "")
+    out = ""
+    zero = False
+    for power, unit in ((1000, units[2]), (100, units[1]), (10, units[0]), (1, "")):
+        d = n // power % 10
+        if d:
+            if zero and out:
+                out += digits[0]
+            out += digits[d] + unit
+            zero = False
+        else:
+            zero = True
     return out
 
 
-_CN_DIGITS = "零一二三四五六七八九十"
+def _letters(n: int) -> str:
+    return chr(ord("A") + (n - 1) % 26) * ((n - 1) // 26 + 1) if n > 0 else str(n)
 
 
-def _chinese(n: int) -> str:
-    if n <= 10:
-        return _CN_DIGITS[n]
-    if n < 20:
-        return "十" + _CN_DIGITS[n - 10]
-    tens, ones = divmod(n, 10)
-    return _CN_DIGITS[tens] + "十" + (_CN_DIGITS[ones] if ones else "")
+def _roman(n: int) -> str:
+    if not 0 < n < 4000:
+        return str(n)
+    out = ""
+    for value, numeral in ((1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"),
+                           (50, "L"), (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")):
+        while n >= value:
+            out += numeral
+            n -= value
+    return out
 
 
-def _numbered(paragraph, document, counters: dict[tuple[str, int], int]) -> str:
-    """The text Word would show for an automatically numbered paragraph (一、 （一） 1.)."""
-    ppr = paragraph._p.pPr
-    numpr = ppr.numPr if ppr is not None else None
-    if numpr is None or numpr.numId is None:
-        return ""
-    num_id = str(numpr.numId.val)
-    level = int(numpr.ilvl.val) if numpr.ilvl is not None else 0
-    fmt, text = _level_format(document, num_id, level)
-    if fmt is None:
-        return ""
-    for key in [k for k in counters if k[0] == num_id and k[1] > level]:
-        del counters[key]
-    counters[(num_id, level)] = counters.get((num_id, level), 0) + 1
-    n = counters[(num_id, level)]
-    value = _chinese(n) if fmt in ("chineseCounting", "chineseCountingThousand", "ideographTraditional",
-                                   "japaneseCounting", "chineseLegalSimplified") else str(n)
-    return text.replace(f"%{level + 1}", value)
-
-
-def _level_format(document, num_id: str, level: int) -> tuple[str | None, str]:
-    from docx.oxml.ns import qn
-
-    numbering = document.part.numbering_part.element
-    for num in numbering.findall(qn("w:num")):
-        if num.get(qn("w:numId")) != num_id:
-            continue
-        abstract_id = num.find(qn("w:abstractNumId")).get(qn("w:val"))
-        for abstract in numbering.findall(qn("w:abstractNum")):
-            if abstract.get(qn("w:abstractNumId")) != abstract_id:
-                continue
-            for lvl in abstract.findall(qn("w:lvl")):
-                if lvl.get(qn("w:ilvl")) == str(level):
-                    fmt = lvl.find(qn("w:numFmt"))
-                    text = lvl.find(qn("w:lvlText"))
-                    return (fmt.get(qn("w:val")) if fmt is not None else None,
-                            text.get(qn("w:val")) if text is not None else "")
-    return None, ""
+def _format_number(n: int, fmt: str) -> str:
+    if fmt in ("chineseCounting", "chineseCountingThousand", "japaneseCounting", "taiwaneseCounting",
+               "taiwaneseCountingThousand", "koreanCounting"):
+        return _chinese(n)
+    if fmt in ("chineseLegalSimplified", "japaneseLegal"):
+        return _chinese(n, _LEGAL, "拾佰仟")
+    if fmt in ("ideographDigital", "taiwaneseDigital", "japaneseDigitalTenThousand"):
+        return "".join("〇一二三四五六七八九"[int(d)] for d in str(n))
+    if fmt == "ideographTraditional":
+        return "甲乙丙丁戊己庚辛壬癸"[(n - 1) % 10] if n > 0 else str(n)
+    if fmt == "ideographZodiac":
+        return "子丑寅卯辰巳午未申酉戌亥"[(n - 1) % 12] if n > 0 else str(n)
+    if fmt in ("upperLetter", "lowerLetter"):
+        return _letters(n) if fmt == "upperLetter" else _letters(n).lower()
+    if fmt in ("upperRoman", "lowerRoman"):
+        return _roman(n) if fmt == "upperRoman" else _roman(n).lower()
+    if fmt in ("decimalEnclosedCircle", "decimalEnclosedCircleChinese") and 0 < n <= 20:
+        return _CIRCLED[n - 1]
+    if fmt == "decimalEnclosedParen" and 0 < n <= 20:
+        return chr(0x2474 + n - 1)
+    if fmt == "decimalEnclosedFullstop" and 0 < n <= 20:
+        return chr(0x2488 + n - 1)
+    if fmt in ("decimalFullWidth", "decimalFullWidth2"):
+        return "".join(chr(0xFF10 + int(d)) for d in str(n))
+    if fmt == "decimalZero":
+        return f"{n:02d}"
+    return str(n)

@@ -1,8 +1,9 @@
 """Projects (重点项目): named projects and facilities that are the object of work.
 
-A project's name ends with a facility word (项目, 工程, 产业园, 风电…) and starts after the verb or
-particle that opens its clause (推进, 实施, 和, 、…). A name made only of generic words
-(`高标准农田建设`, `基础设施`, `光伏扶贫电站`) is a programme, not a named project.
+A project's name ends with a facility word (项目, 工程, 产业园, 风电…) and starts after the last
+verb or particle of its clause (推进, 实施的, 、…). A list that shares one suffix (`推进A、B和C等项目
+建设`) gives each item. A name made only of generic words (`高标准农田建设`, `市级重点项目`,
+`光伏扶贫电站`) is a programme, not a named project.
 """
 
 from __future__ import annotations
@@ -13,52 +14,106 @@ from ..document import Document, Mention, Sentence
 from ..lexicon import alternation, words
 
 _SUFFIX = alternation(words("projects", "suffix"))
-_VERBS = sorted(set(words("projects", "verb")), key=len, reverse=True)
-_GENERIC = re.compile(alternation(words("projects", "generic")))
 _END = re.compile(rf"(?:{_SUFFIX})(?:建设)?(?:项目|工程)?")
+_CUT = re.compile(alternation(words("projects", "cut")))
+_OPENERS = sorted(set(words("projects", "verb")), key=len, reverse=True)
+_GENERIC = re.compile(alternation(words("projects", "generic")) + f"|{_SUFFIX}|建设|项目|工程|改造|提升|升级")
+_COUNT = re.compile(r"^(?:[xX*\d]+|[一二两三四五六七八九十几多]+)(?:个|批|所|项|处|座|类|家)")
+_FIGURE = re.compile(r"(?:[\d.xX*]+|[一二三四五六七八九十]+期)(?:万|千|百|亿)?(?:千瓦|兆瓦|瓦|吨|亩|头|个|座|处|米|期|级)?")
+_LIST_END = re.compile(r"等(?:重点|重大)?(?:项目|工程)")
 _BOUNDARY = set(",，。;；:：、“”!?！？《》")
+_ITEM_SPLIT = re.compile(r"、|和|及|以及")
 _MAX = 40
 
 
-def _strip_verbs(name: str) -> str:
+def _start_of_name(folded: str, clause_start: int, end: int) -> int:
+    """After the last cut word of the clause, then past opening verbs and counts."""
+    start = clause_start
+    for m in _CUT.finditer(folded, clause_start, end):
+        if m.end() <= end - 2:
+            start = max(start, m.end())
+    name = folded[start:end]
     changed = True
-    while changed and name:
+    while changed:
         changed = False
-        for verb in _VERBS:
-            if name.startswith(verb) and len(name) > len(verb) + 1:
-                name = name[len(verb) :]
-                changed = True
+        for opener in _OPENERS:
+            if name.startswith(opener) and len(name) > len(opener) + 2:
+                name, start, changed = name[len(opener) :], start + len(opener), True
                 break
-    return name
+        count = _COUNT.match(name)
+        if count and len(name) > count.end() + 2:
+            name, start, changed = name[count.end() :], start + count.end(), True
+    if name.count("(") > name.count(")"):
+        start += name.rfind("(") + 1
+    return start
 
 
 def _is_named(name: str) -> bool:
-    rest = _GENERIC.sub("", name)
-    rest = re.sub(r"[\d.xX*万千百亿兆瓦吨亩头个座处米期级()（）“”\-+]+", lambda m: "#" if re.search(r"[xX*\d]", m.group()) else "", rest)
-    return len(rest) >= 2 or "#" in rest and len(rest) >= 1 and len(name) >= 6
+    """A specific owner, place or name is left once the generic words are gone."""
+    rest = _FIGURE.sub("#", _GENERIC.sub("", name))
+    has_figure = "#" in rest
+    rest = re.sub(r"[#()“”\-+]", "", rest)
+    return len(rest) >= 2 or (has_figure and len(rest) >= 1)
+
+
+def _long_enough(name: str) -> bool:
+    """`*小学` is a name whose proper part was redacted; otherwise a name has four characters or more."""
+    return len(name) >= 4 or (len(name) == 3 and name[0] in "xX*")
+
+
+def _clause_start(folded: str, end: int) -> int:
+    start = end
+    while start > 0 and folded[start - 1] not in _BOUNDARY and end - start < _MAX:
+        start -= 1
+    return start
+
+
+def _mention(sentence: Sentence, start: int, end: int) -> Mention:
+    return Mention("project", sentence.start + start, sentence.start + end, sentence.text[start:end])
+
+
+def _list_items(sentence: Sentence, m: re.Match) -> list[Mention]:
+    """`推进A、B和C等项目建设`: each item before 等 shares the suffix."""
+    folded = sentence.folded
+    end = m.start()
+    start = end
+    while start > 0 and folded[start - 1] not in ",，。;；:：“”" and end - start < 80:
+        start -= 1
+    out = []
+    pos = start
+    items = _ITEM_SPLIT.split(folded[start:end])
+    for item in items:
+        item_start = pos
+        pos += len(item)
+        sep = _ITEM_SPLIT.match(folded, pos)
+        if sep:
+            pos = sep.end()
+        if not item:
+            continue
+        s = _start_of_name(folded, item_start, item_start + len(item))
+        name = folded[s : item_start + len(item)]
+        if _long_enough(name) and _is_named(name):
+            out.append(_mention(sentence, s, item_start + len(item)))
+    return out
 
 
 def find_projects(sentence: Sentence) -> list[Mention]:
     folded = sentence.folded
     out: list[Mention] = []
+    for m in _LIST_END.finditer(folded):
+        out.extend(_list_items(sentence, m))
     last_end = 0
     for m in _END.finditer(folded):
         end = m.end()
-        if end < last_end:
+        if end <= last_end:
             continue
-        start = end - len(m.group(0))
-        while start > 0 and folded[start - 1] not in _BOUNDARY and end - start < _MAX:
-            start -= 1
-        # inside quotes a name may hold a “…”: keep a quoted middle when the clause started before it
-        raw = folded[start:end]
-        name = _strip_verbs(raw)
-        start = end - len(name)
-        # a particle or verb in the middle ("把X项目") ends the clause too
-        for sep in ("的", "和", "与", "及"):
-            pass
-        if len(name) < 4 or not _is_named(name):
+        start = _start_of_name(folded, _clause_start(folded, end - len(m.group(0))), end)
+        name = folded[start:end]
+        if not _long_enough(name) or not _is_named(name):
             continue
-        out.append(Mention("project", sentence.start + start, sentence.start + end, sentence.text[start:end]))
+        if any(p.start <= sentence.start + start and sentence.start + end <= p.end for p in out):
+            continue
+        out.append(_mention(sentence, start, end))
         last_end = end
     return out
 
