@@ -184,7 +184,7 @@ def test_it_reads_multi_level_numbering_text_and_start_values():
     </w:abstractNum>""", num_id=91, abstract_id=91)
     for text, level in [("甲", 0), ("乙", 1), ("丙", 1), ("丁", 0), ("戊", 1)]:
         _numbered(document.add_paragraph(text), 91, level)
-    assert read_bytes(_docx_bytes(document), "a.docx").split("\n") == ["3.甲", "3.1乙", "3.2丙", "4.丁", "4.1戊"]
+    assert read_bytes(_docx_bytes(document), "a.docx").split("\n") == ["3.甲", "3.1 乙", "3.2 丙", "4.丁", "4.1 戊"]
 
 
 def test_it_writes_no_bullet_glyphs_into_the_text():
@@ -236,20 +236,24 @@ def test_it_reads_text_in_nested_tables_content_controls_and_tracked_insertions(
     paragraph._p.append(parse_xml(
         f'<w:del {nsdecls("w")} w:id="2" w:author="a"><w:r><w:delText>删除</w:delText></w:r></w:del>'))
     paragraph.add_run("落实。")
-    text = read_bytes(_docx_bytes(document), "a.docx")
-    assert text.split("\n") == ["第一段。", "外表", "内表", "控件中的段落。", "县发改委牵头落实。"]
+    lines = [line for line in read_bytes(_docx_bytes(document), "a.docx").split("\n") if line]
+    assert lines == ["第一段。", "外表", "内表", "控件中的段落。", "县发改委牵头落实。"]
 
 
 # --- refusals ----------------------------------------------------------------------------------------
 
+def _noise(seed: int, n: int, low: int = 0) -> bytes:
+    rng = random.Random(seed)
+    return bytes(rng.randrange(low, 256) for _ in range(n))
+
+
 def _png() -> bytes:
     return (b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR\x00\x00\x01\x00\x00\x00\x01\x00\x08\x06\x00\x00\x00"
-            + bytes(random.Random(2).randrange(256) for _ in range(500)))
+            + _noise(2, 500))
 
 
 def _random_binary() -> bytes:
-    rng = random.Random(1)
-    return bytes(rng.randrange(256) for _ in range(4000)) + b"\x00" * 10
+    return _noise(1, 4000) + b"\x00" * 10
 
 
 def _not_chinese() -> bytes:
@@ -272,7 +276,7 @@ def _control_chars() -> bytes:
 
 
 def _corrupt_docx() -> bytes:
-    return b"PK\x03\x04" + bytes(random.Random(3).randrange(256) for _ in range(2000))
+    return b"PK\x03\x04" + _noise(3, 2000)
 
 
 def _truncated_docx() -> bytes:
@@ -327,9 +331,9 @@ REFUSALS = [
     ("png", "a.png", _png(), ("二进制",)),
     ("png-as-txt", "a.txt", _png(), ("二进制",)),
     ("nul-late-in-file", "a.txt", SPEECH.encode() * 300 + b"\x00\x01\x02" * 100, ("二进制",)),
-    ("utf16-bom-binary", "a.txt", b"\xff\xfe" + bytes(random.Random(4).randrange(1, 256) for _ in range(400)),
+    ("utf16-bom-binary", "a.txt", b"\xff\xfe" + _noise(4, 400, low=1),
      ("二进制",)),
-    ("doc", "a.doc", OLE + bytes(random.Random(5).randrange(256) for _ in range(600)), ("Word", *SAVE_AS)),
+    ("doc", "a.doc", OLE + _noise(5, 600), ("Word", *SAVE_AS)),
     ("doc-named-txt", "a.txt", OLE + b"junk" * 100, SAVE_AS),
     ("doc-named-docx", "a.docx", OLE + b"junk" * 100, SAVE_AS),
     ("wps", "a.wps", OLE + b"junk" * 100, ("WPS", *SAVE_AS)),
@@ -482,3 +486,91 @@ def test_it_parses_accepted_files_from_the_command_line(tmp_path, capsys, label,
     assert plan["characters"] == len(SPEECH)
     for task in plan["tasks"]:
         assert SPEECH[task["span"][0]:task["span"][1]] == task["text"]
+
+
+# --- .docx details that real speeches use -----------------------------------------------------------
+
+def _docx_without_part(data: bytes, part: str, reltype: str) -> bytes:
+    members = {}
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        for name in z.namelist():
+            members[name] = z.read(name)
+    del members[part]
+    rels = members["word/_rels/document.xml.rels"].decode()
+    import re
+
+    rels = re.sub(rf'<Relationship [^>]*Type="[^"]*/{reltype}"[^>]*/>', "", rels)
+    members["word/_rels/document.xml.rels"] = rels.encode()
+    return _zip_with(members)
+
+
+def test_it_reads_numbered_paragraphs_of_a_docx_without_numbering_part():
+    document = docx.Document()
+    _numbered(document.add_paragraph("全年主要目标"), 5, 0)
+    document.add_paragraph("正文。")
+    data = _docx_without_part(_docx_bytes(document), "word/numbering.xml", "numbering")
+    assert read_bytes(data, "a.docx") == "全年主要目标\n正文。"
+
+
+def test_it_numbers_headings_whose_style_carries_the_numbering():
+    document = docx.Document()
+    _add_numbering(document, CHINESE_NUMBERING, num_id=90, abstract_id=90)
+    for style, level in (("Heading 1", 0), ("Heading 2", 1)):
+        ppr = document.styles[style].element.get_or_add_pPr()
+        numpr = ppr.get_or_add_numPr()
+        numpr.get_or_add_ilvl().val = level
+        numpr.get_or_add_numId().val = 90
+    document.add_heading("总体要求", level=1)
+    document.add_paragraph("正文。")
+    document.add_heading("重点任务", level=1)
+    document.add_heading("抓项目", level=2)
+    document.add_heading("优环境", level=2)
+    text = read_bytes(_docx_bytes(document), "a.docx")
+    assert text.split("\n") == ["一、总体要求", "正文。", "二、重点任务", "（一）抓项目", "（二）优环境"]
+
+
+def test_it_restarts_a_list_with_a_start_override_and_continues_one_without():
+    document = docx.Document()
+    _add_numbering(document, CHINESE_NUMBERING, num_id=90, abstract_id=90)
+    numbering = document.part.numbering_part.element
+    numbering.append(parse_xml(
+        f'<w:num {nsdecls("w")} w:numId="92"><w:abstractNumId w:val="90"/>'
+        '<w:lvlOverride w:ilvl="0"><w:startOverride w:val="1"/></w:lvlOverride></w:num>'))
+    numbering.append(parse_xml(
+        f'<w:num {nsdecls("w")} w:numId="93"><w:abstractNumId w:val="90"/></w:num>'))
+    for text, num_id in [("甲", 90), ("乙", 90), ("丙", 92), ("丁", 93)]:
+        _numbered(document.add_paragraph(text), num_id, 0)
+    assert read_bytes(_docx_bytes(document), "a.docx").split("\n") == ["一、甲", "二、乙", "一、丙", "二、丁"]
+
+
+@pytest.mark.parametrize("fmt, expected", [
+    ("ideographTraditional", ["甲、", "乙、", "丙、"]),
+    ("chineseLegalSimplified", ["壹、", "贰、", "叁、"]),
+    ("upperLetter", ["A、", "B、", "C、"]),
+    ("lowerRoman", ["i、", "ii、", "iii、"]),
+    ("decimalEnclosedCircleChinese", ["①、", "②、", "③、"]),
+    ("decimalFullWidth", ["１、", "２、", "３、"]),
+])
+def test_it_writes_out_number_formats(fmt, expected):
+    document = docx.Document()
+    _add_numbering(document, f"""
+    <w:abstractNum {nsdecls('w')} w:abstractNumId="94">
+      <w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="{fmt}"/><w:lvlText w:val="%1、"/></w:lvl>
+    </w:abstractNum>""", num_id=94, abstract_id=94)
+    for _ in range(3):
+        _numbered(document.add_paragraph("项"), 94, 0)
+    assert read_bytes(_docx_bytes(document), "a.docx").split("\n") == [e + "项" for e in expected]
+
+
+def test_it_refuses_a_docx_that_inflates_too_far(monkeypatch):
+    from luoshi.parsing import read
+
+    data = _docx_bytes(_numbered_document())
+    monkeypatch.setattr(read, "MAX_UNPACKED", 1000)
+    with pytest.raises(InputRefused, match="解压后超过"):
+        read_bytes(data, "a.docx")
+
+
+def test_it_refuses_rtf_whatever_its_name():
+    with pytest.raises(InputRefused, match="RTF.*另存为"):
+        read_bytes(b"{\\rtf1\\ansi\\deff0 {\\fonttbl} hello}", "a.txt")

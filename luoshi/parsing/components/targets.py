@@ -34,11 +34,21 @@ _INDICATOR_END = re.compile(rf"(?:{_KNOWN}|(?:{_SUFFIX}))$")
 _CLAUSE = re.compile(r"[,，;；:：。、“”()]")
 _PLACEHOLDER = re.compile(r"[xX*]")
 _MULTI_YEAR = re.compile(r"年均|每年|十四五|到(20\d{2})年")
+_FILLER = re.compile(r"(?:就|也|要|必须|必须要|务必|力争|确保|能够|需要)+$")
+_LEADING = re.compile(
+    r"(?:(?:[\dxX*.]+%|为我[县旗市区]|全面梳理|梳理|全[县旗市区盟州]|围绕(?:(?:19|20)\d{2}年)?|完成|实现|力争|确保|第?[一二三四]季度|上半年|全年|今年|年内|当年)+)"
+)
+_BARE = re.compile(r"(?:总|有效|年|新增)?(?:投资|收入|税收|产值|规模|数量)")
+_PAST_BEFORE = re.compile(r"去年|上年|过去|前年")
+_INHERIT = re.compile(r"(?:到(?:19|20)\d{2}年|同比|并|且)?$")
 _TARGET_LIST = re.compile(r"(预期|主要|发展)目标(是|为|:|：)")
 
 
 def _indicator_before(folded: str, end: int) -> tuple[int, str] | None:
     """The indicator name that ends at `end`: back to a clause mark, stop words stripped."""
+    filler = _FILLER.search(folded, max(0, end - 6), end)
+    if filler:
+        end = filler.start()
     start = end
     while start > 0 and not _CLAUSE.match(folded[start - 1]) and end - start < 24:
         start -= 1
@@ -49,9 +59,14 @@ def _indicator_before(folded: str, end: int) -> tuple[int, str] | None:
             cut = max(cut, m.end())
     phrase = phrase[cut:]
     start += cut
+    lead = _LEADING.match(phrase)
+    if lead:
+        phrase = phrase[lead.end() :]
     phrase = phrase.lstrip("的")
     start = end - len(phrase)
-    if len(phrase) < 2 or not _INDICATOR_END.search(phrase):
+    if len(phrase) < 2 or not _INDICATOR_END.search(phrase) or _BARE.fullmatch(phrase):
+        return None
+    if _PAST_BEFORE.search(folded, max(0, start - 4), start) or _PAST_BEFORE.match(phrase):
         return None
     return start, phrase
 
@@ -61,7 +76,7 @@ def _measure(indicator: str, verb: str, unit: str, lead: str) -> str:
         return "relative"
     if re.search(r"(率|比例|比重|覆盖率)$", indicator) and unit in ("%", ""):
         return "rate" if not re.search(_GROWTH, verb or "") else "growth"
-    if verb and re.fullmatch(_GROWTH, verb) or "增速" in (verb or "") or "增幅" in (verb or ""):
+    if verb and re.fullmatch(_GROWTH, verb) or "增速" in (verb or "") or "增幅" in (verb or "") or unit == "%":
         return "growth"
     return "level"
 
@@ -116,20 +131,31 @@ def find_targets(sentence: Sentence, year: int) -> list[Mention]:
                 continue
         ind = _indicator_before(folded, head)
         if ind is None:
-            continue
-        ind_start, indicator = ind
+            inherited = _inherited(folded, head, found)
+            if inherited is None:
+                continue
+            ind_start, indicator = head - len(inherited[1]), inherited[0]
+            ind_start = head if ind_start < 0 else ind_start
+            clause_start = inherited[2]
+        else:
+            ind_start, phrase = ind
+            indicator = sentence.text[ind_start : ind_start + len(phrase)]
+            clause_start = ind_start
         num = m.group("num")
         placeholder = bool(_PLACEHOLDER.search(num))
         unit = m.group("unit")
         p = period
-        if re.search(r"到(20\d{2})年$", folded[max(0, ind_start - 8) : ind_start]) or re.search(r"到(20\d{2})年", folded[max(0, ind_start - 10): ind_start]):
-            p = re.search(r"到(20\d{2})年", folded[max(0, ind_start - 10): ind_start]).group(1)
+        by_year = _BY_YEAR.search(folded, max(0, clause_start - 10), m.start())
+        if by_year:
+            p = by_year.group(1)
+        if folded.startswith(("的增速", "的增长"), m.end()):
+            verb = "增长"
         found.append(_target(
-            sentence, ind_start, m.end(), indicator=sentence.text[ind_start : ind_start + len(indicator)],
+            sentence, clause_start, m.end(), indicator=indicator,
             measure=_measure(indicator, verb, unit, lead), value=None if placeholder else float(num),
             placeholder=placeholder, unit=unit, qualifier=_qualifier(verb, lead, m.group("qual") or ""), period=p,
         ))
-        taken.append((ind_start, m.end()))
+        taken.append((clause_start, m.end()))
     for m in _QUAL_RE.finditer(folded):
         if any(a <= m.start() < b for a, b in taken):
             continue
@@ -147,6 +173,19 @@ def find_targets(sentence: Sentence, year: int) -> list[Mention]:
         found.append(_target(sentence, ind_start, m.end(), indicator=sentence.text[ind_start : ind_start + len(indicator)],
                              measure=measure, value=None, placeholder=False, unit="", qualifier=qualifier, period=period))
     return found
+
+
+_BY_YEAR = re.compile(r"到((?:19|20)\d{2})年")
+
+
+def _inherited(folded: str, head: int, found: list[Mention]) -> tuple[str, str, int] | None:
+    """`地区生产总值年均增速达到8.5%，到2025年突破70亿元`: the second goal keeps the first's indicator."""
+    if not found:
+        return None
+    clause = max(folded.rfind(",", 0, head), folded.rfind("，", 0, head))
+    if clause < 0 or not _INHERIT.fullmatch(folded[clause + 1 : head]):
+        return None
+    return found[-1].data["indicator"], folded[clause + 1 : head], clause + 1
 
 
 def _task_goal(phrase: str) -> str:
