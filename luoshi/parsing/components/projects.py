@@ -24,6 +24,9 @@ _LIST_END = re.compile(r"等(?:重点|重大)?(?:项目|工程)")
 _BOUNDARY = set(",，。;；:：、“”!?！？《》")
 _ITEM_SPLIT = re.compile(r"、|和|及|以及")
 _MAX = 40
+_JOIN = re.compile(r"和|及|与")
+_END_AT = re.compile(rf"(?:{_SUFFIX})(?:建设)?(?:项目|工程)?$")
+_ACTS = re.compile(r"(?:要|务必|必须|负责|牵头|应)")
 
 
 def _start_of_name(folded: str, clause_start: int, end: int) -> int:
@@ -118,12 +121,37 @@ def find_projects(sentence: Sentence) -> list[Mention]:
     return out
 
 
+def _outermost(found: list[Mention]) -> list[Mention]:
+    """`青石镇光伏` inside `青石镇光伏储能项目`: keep the whole name only."""
+    return [m for m in found if not any(o is not m and o.start <= m.start and m.end <= o.end
+                                        and (o.start, o.end) != (m.start, m.end) for o in found)]
+
+
+def _split_pairs(sentence: Sentence, found: list[Mention]) -> list[Mention]:
+    """`城南物流园一期工程和青石镇光伏储能项目`: two names that each end with a facility word."""
+    out = []
+    for m in found:
+        local = sentence.folded[m.start - sentence.start : m.end - sentence.start]
+        cut = 0
+        for j in _JOIN.finditer(local):
+            if _END_AT.search(local, 0, j.start()) and j.start() - cut >= 4 and len(local) - j.end() >= 4:
+                out.append(_mention(sentence, m.start - sentence.start + cut, m.start - sentence.start + j.start()))
+                cut = j.end()
+        out.append(_mention(sentence, m.start - sentence.start + cut, m.end - sentence.start))
+    return out
+
+
+def _acting(sentence: Sentence, m: Mention) -> bool:
+    """A facility that heads a clause and acts (`县政务服务中心要…`) is a unit, not a project."""
+    return bool(_ACTS.match(sentence.folded, m.end - sentence.start))
+
+
 def projects(doc: Document) -> None:
     seen: dict[str, Mention] = {}
     for sentence in doc.sentences:
         if sentence.heading is not None:
             continue
-        found = find_projects(sentence)
+        found = [m for m in _split_pairs(sentence, _outermost(find_projects(sentence))) if not _acting(sentence, m)]
         sentence.mentions.extend(found)
         for p in found:
             seen.setdefault(p.text, p)

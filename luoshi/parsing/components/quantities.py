@@ -23,7 +23,7 @@ _QUANTITY = re.compile(
     rf"(?P<num>{_DIGITS}(?:(?:至|到|-|~|、)(?:{_DIGITS}))?)(?:{_MAG})?(?P<unit>{_MEASURE})"
     rf"|(?<![一二两三四五六七八九十百千万亿第])(?P<cn>{_CN})(?P<cnunit>{_PHYSICAL})"
 )
-_THRESHOLD = re.compile(r"(?:以上|以下|及以上|及以下)?的(?!基础|同时)")
+_THRESHOLD = re.compile(r"(?:以上|以下|及以上|及以下)?的(?!基础|同时)|(?:以上|以下)(?:的)?(?:项目|企业|工业企业|单位|村|户)")
 _LISTED_ITEMS = re.compile(_LISTED)
 _DURATION = re.compile(r"月|工作日|年|日|天|周|小时")
 _BASELINE_BEFORE = re.compile(r"在[^，,。；;]{0,12}$")
@@ -38,8 +38,8 @@ def find_quantities(sentence: Sentence) -> list[Mention]:
         start, end = m.span()
         unit = m.group("unit") or m.group("cnunit")
         num = m.group("num") or m.group("cn")
-        if m.group("cn") and not re.search("[十百千万亿]", num):
-            continue  # 两头, 三人: counting in words, not a figure
+        if m.group("cn") and not (re.search("[十百千万亿]", num) and re.search("[一二两三四五六七八九十百千]", num)):
+            continue  # 两头, 三人, 亿元以上: counting in words or a bare magnitude, not a figure
         if start > 0 and folded[start - 1] in "第年月日":
             continue
         if start > 0 and folded[start - 1].isdigit():
@@ -55,7 +55,8 @@ def find_quantities(sentence: Sentence) -> list[Mention]:
                 sentence.start + start,
                 sentence.start + end,
                 sentence.text[start:end],
-                {"unit": unit, "placeholder": bool(_PLACEHOLDER.search(num))},
+                {"unit": folded[m.end("num") if m.group("num") else m.end("cn") : end],
+                 "placeholder": bool(_PLACEHOLDER.search(num))},
             )
         )
     return found

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from ..document import Document, Mention, Sentence
-from ..lexicon import alternation, words
+from ..lexicon import alternation, pattern_alternation, words
 
 _ORGAN = alternation(words("units", "organ"))
 _LEVEL = alternation(words("units", "level"))
@@ -34,7 +34,7 @@ _UNIT = re.compile(
 )
 _ACTOR_AFTER = re.compile(
     rf"(?:[、和及与](?:{alternation(words('units_roles', 'fellow'))}))?[,，]?(?:都|也|还|均)?"
-    rf"(?:{alternation(words('units_roles', 'actor_after'))})"
+    rf"(?:{alternation(words('units_roles', 'actor_after'))}|{pattern_alternation(words('tasks', 'action'))})"
 )
 _NOT_ACTOR_BEFORE = re.compile(f"(?:{alternation(words('units_roles', 'not_actor_before'))})$")
 _ACTOR_BEFORE = re.compile(f"(?:{alternation(words('units_roles', 'actor_before'))})$")
