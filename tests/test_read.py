@@ -68,14 +68,25 @@ def test_it_counts_offsets_without_bom_or_cr():
         assert text.index(needle) == SPEECH.index(needle)
 
 
+@pytest.mark.parametrize("separator, lf", [("\r", "\n"), ("\f", "\n"), ("\v", "\n"), ("\u2028", "\n"),
+                                           ("\u2029", "\n"), ("\f\r\n", "\n\n")])
+def test_it_turns_every_kind_of_line_break_into_lf(separator, lf):
+    assert read_bytes(SPEECH.replace("\n", separator).encode("utf-8"), "a.txt") == SPEECH.replace("\n", lf)
+
+
 def test_it_keeps_characters_only_gb18030_has():
     text = "同志们：\n一是建设𠮷祥路、㙟镇文化站，推进重点项目建设。\n"
     assert read_bytes(text.encode("gb18030"), "a.txt") == text
 
 
-def test_it_accepts_utf8_cut_inside_the_last_character():
-    data = SPEECH.encode("utf-8") + "。".encode("utf-8")[:2]
+@pytest.mark.parametrize("bom", [b"", b"\xef\xbb\xbf"])
+def test_it_accepts_utf8_cut_inside_the_last_character(bom):
+    data = bom + SPEECH.encode("utf-8") + "。".encode()[:2]
     assert read_bytes(data, "a.txt") == SPEECH
+
+
+def test_it_drops_a_dos_end_of_file_mark():
+    assert read_bytes(_crlf(SPEECH).encode("gbk") + b"\x1a", "a.txt") == SPEECH
 
 
 # --- .docx -------------------------------------------------------------------------------------------
@@ -326,6 +337,8 @@ REFUSALS = [
     ("whitespace", "a.txt", b"  \r\n\t \n   ", ("空",)),
     ("ideographic-space", "a.txt", "\u3000\u3000\n\u3000".encode(), ("没有文字",)),
     ("bom-only", "a.txt", b"\xef\xbb\xbf", ("空",)),
+    ("bom-and-a-broken-character", "a.txt", b"\xef\xbb\xbf\xe4\xbd", ("空",)),
+    ("dos-end-of-file-only", "a.txt", b"\x1a", ("空",)),
     ("bom-and-newlines", "a.txt", b"\xef\xbb\xbf\r\n\r\n", ("没有文字",)),
     ("binary", "a.txt", _random_binary(), ("二进制",)),
     ("png", "a.png", _png(), ("二进制",)),
@@ -383,6 +396,12 @@ def test_it_refuses_a_file_over_the_size_limit_without_reading_it(tmp_path):
         f.truncate(MAX_BYTES + 1)  # sparse: nothing to read
     with pytest.raises(InputRefused, match="超过"):
         read_path(path)
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/zero"), reason="no /dev/zero")
+def test_it_stops_reading_an_endless_device_at_the_size_limit():
+    with pytest.raises(InputRefused, match="超过"):
+        read_path("/dev/zero")
 
 
 def test_it_refuses_bytes_over_the_size_limit():
@@ -574,3 +593,16 @@ def test_it_refuses_a_docx_that_inflates_too_far(monkeypatch):
 def test_it_refuses_rtf_whatever_its_name():
     with pytest.raises(InputRefused, match="RTF.*另存为"):
         read_bytes(b"{\\rtf1\\ansi\\deff0 {\\fonttbl} hello}", "a.txt")
+
+
+def test_it_feeds_docx_numbering_to_the_outline():
+    from luoshi.parsing.pipeline import parse_text
+
+    text = read_bytes(_docx_bytes(_numbered_document()), "讲话.docx")
+    plan = parse_text(text, "讲话.docx")
+    assert [(s.level, s.marker, s.title) for s in plan.sections] == [
+        (1, "一、", "全年主要预期目标"), (2, "（一）", "稳增长"), (2, "（二）", "促改革"),
+        (1, "二、", "重点任务"), (2, "（一）", "抓项目"), (2, "（二）", "优环境"),
+    ]
+    for section in plan.sections:
+        assert text[section.span[0]:].startswith(section.marker)

@@ -139,7 +139,8 @@ def mutated_speech(draw):
         elif op == "duplicate":
             text = text[:j] + text[i:j] + text[j:]
         elif op == "insert":
-            text = text[:i] + draw(st.one_of(st.sampled_from(MARKERS), st.text(alphabet=ALPHABET, max_size=4))) + text[i:]
+            piece = draw(st.one_of(st.sampled_from(MARKERS), st.text(alphabet=ALPHABET, max_size=4)))
+            text = text[:i] + piece + text[i:]
         elif op == "newline":
             text = text[:i] + draw(st.sampled_from(["\n", "\n\n", " \n", "\r\n"])) + text[i:]
         elif op == "width":
@@ -168,3 +169,49 @@ def test_it_reads_back_what_was_written_and_parses_it(text, encoding, crlf):
         return
     assert read == text.lstrip("\ufeff")
     parse_and_check(read)
+
+
+def _shape(plan: Plan) -> dict:
+    """What a plan says, without the characters it quotes (those differ in width)."""
+    return {
+        "year": plan.plan_year,
+        "sections": [(s.level, s.span, s.role) for s in plan.sections],
+        "targets": [(t.span, t.measure, t.value, t.placeholder, t.period) for t in plan.targets],
+        "tasks": [(t.span, t.tier, t.role, t.targets, len(t.units), len(t.projects),
+                   t.deadline and (t.deadline.span, t.deadline.date, t.deadline.placeholder),
+                   [(q.span, q.placeholder) for q in t.quantities]) for t in plan.tasks],
+        "facts": [f.span for f in plan.facts],
+    }
+
+
+@SETTINGS
+@given(mutated_speech(), st.randoms(use_true_random=False), st.sampled_from([0.1, 0.5, 1.0]))
+def test_it_reads_full_width_and_half_width_forms_alike(text, rng, share):
+    """`８．５％` and `8.5%`, `（一）` and `(一)` are folded before matching: the plan keeps its shape."""
+    wide = "".join(
+        chr(ord(c) + 0xFEE0) if 0x21 <= ord(c) <= 0x7E and rng.random() < share
+        else "\u3000" if c == " " and rng.random() < share else c
+        for c in text
+    )
+    assert _shape(parse_and_check(wide)) == _shape(parse_and_check(text))
+
+
+@SETTINGS
+@given(mutated_speech(), st.sampled_from(["\n", "\n\n", " \n", "\u3000\n"]),
+       st.sampled_from(["", "\n", "\n \n"]))
+def test_it_shifts_every_span_by_leading_blank_lines(text, prefix, suffix):
+    plain = _shape(parse_and_check(text))
+    padded = _shape(parse_and_check(prefix + text + suffix))
+    k = len(prefix)
+
+    def shift(o):
+        if isinstance(o, tuple) and len(o) == 2 and all(isinstance(x, int) for x in o) and o[0] <= o[1]:
+            return (o[0] - k, o[1] - k)
+        if isinstance(o, (list, tuple)):
+            return type(o)(shift(x) for x in o)
+        return o
+
+    assert shift(padded["sections"]) == plain["sections"]
+    assert shift(padded["targets"]) == plain["targets"]
+    assert shift(padded["facts"]) == plain["facts"]
+    assert [shift(t[0]) for t in padded["tasks"]] == [t[0] for t in plain["tasks"]]

@@ -3,7 +3,8 @@
 Everything else is refused with one clear sentence, before anything is written: an empty or binary
 file, a `.doc`/`.wps`/`.pdf`, a file over the size limit, text in no supported encoding.
 
-The text returned is what the plan's offsets count: no BOM, every line break a single `\\n`.
+The text returned is what the plan's offsets count: no BOM, every line break a single `\\n` (CRLF, CR,
+form feed, vertical tab, U+2028/U+2029 all become `\\n`).
 """
 
 from __future__ import annotations
@@ -22,6 +23,9 @@ class InputRefused(Exception):
 
 _SAVE_AS = "请在 Word 或 WPS 中另存为 .docx 或 .txt 后再导入 (save it as .docx or .txt)"
 _LEGACY = {".doc": "旧版 Word 文档 (.doc)", ".wps": "WPS 文档 (.wps)", ".pdf": "PDF 文件", ".rtf": "RTF 文件"}
+# a lone CR (old Mac), form feed and vertical tab (page breaks from converters), Unicode line and paragraph
+# separators: each is one line break, one character for one, so offsets stay put
+_LINE_BREAKS = str.maketrans({c: "\n" for c in "\r\f\v\x85\u2028\u2029"})
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 
@@ -40,7 +44,8 @@ def read_path(path: str | Path) -> str:
     if size > MAX_BYTES:
         raise _too_large(path.name)
     try:
-        data = path.read_bytes()
+        with path.open("rb") as f:
+            data = f.read(MAX_BYTES + 1)  # a pipe or device has no size to check beforehand
     except OSError as exc:
         raise InputRefused(f"{path.name}: 无法读取文件 (cannot read: {exc.strerror})") from None
     return read_bytes(data, path.name)
@@ -61,11 +66,9 @@ def read_bytes(data: bytes, name: str) -> str:
         raise InputRefused(f"{name}: 不支持{kind}，{_SAVE_AS}")
     if not data.strip():
         raise InputRefused(f"{name}: 文件是空的 (the file is empty)")
-    if suffix == ".docx" or data[:4] == b"PK\x03\x04":
-        text = _docx_text(data, name)
-    else:
-        text = _decode(data, name)
-    text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    is_docx = suffix == ".docx" or data[:4] == b"PK\x03\x04"
+    text = _docx_text(data, name) if is_docx else _decode(data, name)
+    text = text.lstrip("\ufeff").removesuffix("\x1a").replace("\r\n", "\n").translate(_LINE_BREAKS)
     if not text:
         raise InputRefused(f"{name}: 文件是空的 (the file is empty)")
     if not text.strip():
@@ -92,21 +95,27 @@ def _decode(data: bytes, name: str) -> str:
         return text
     if b"\x00" in data:
         raise _binary(name)
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        if exc.reason == "unexpected end of data" and exc.end == len(data):
-            text = data[: exc.start].decode("utf-8-sig")  # cut inside the last character
-        else:
-            try:
-                text = data.decode("gb18030")
-            except UnicodeDecodeError:
-                raise _unknown_encoding(name) from None
-            if not _plausible_chinese(text):
-                raise _unknown_encoding(name)
+    text = _utf8(data)
+    if text is None:
+        try:
+            text = data.decode("gb18030")
+        except UnicodeDecodeError:
+            raise _unknown_encoding(name) from None
+        if not _plausible_chinese(text):
+            raise _unknown_encoding(name)
     if not _looks_like_text(text):
         raise _binary(name)
     return text
+
+
+def _utf8(data: bytes) -> str | None:
+    body = data[3:] if data[:3] == b"\xef\xbb\xbf" else data
+    try:
+        return body.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        if exc.reason == "unexpected end of data" and exc.end == len(body):
+            return body[: exc.start].decode("utf-8")  # cut inside the last character
+        return None
 
 
 def _looks_like_text(text: str, private_use: bool = False) -> bool:
@@ -158,10 +167,20 @@ def _docx_text(data: bytes, name: str) -> str:
         raise InputRefused(invalid) from exc
 
 
-def _ns():
-    from docx.oxml.ns import qn
-
-    return qn
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
+_VAL = _W + "val"
+_P, _TBL, _TR, _TC, _TCPR, _SDT, _SDT_CONTENT = (
+    _W + t for t in ("p", "tbl", "tr", "tc", "tcPr", "sdt", "sdtContent"))
+# wrappers whose content counts as if it stood in their place
+_WRAPPERS = {_W + t for t in ("sdt", "customXml", "ins", "moveTo", "smartTag")}
+# inside a paragraph: what Word does not show as its text (deleted revisions, field codes, text boxes
+# drawn over the page, ruby annotations), and the alternative rendering of what is already read
+_SKIP = {_W + t for t in ("pPr", "rPr", "del", "moveFrom", "txbxContent", "instrText", "delText",
+                          "delInstrText", "rt", "footnoteReference", "endnoteReference", "commentReference")}
+_SKIP.add(_MC_FALLBACK)
+_TEXT = _W + "t"
+_SPECIAL = {_W + "tab": "\t", _W + "ptab": "\t", _W + "br": "\n", _W + "cr": "\n", _W + "noBreakHyphen": "-"}
 
 
 class _DocxReader:
@@ -169,14 +188,8 @@ class _DocxReader:
     numbering written out (一、 （一） 1.), deleted revisions and text boxes left out."""
 
     def __init__(self, document) -> None:
-        qn = _ns()
-        self.qn = qn
         self.body = document.element.body
         self.numbering = _Numbering(document)
-        w = {t: qn(f"w:{t}") for t in ("p", "tbl", "tr", "tc", "tcPr", "vMerge", "hMerge", "sdt",
-                                         "sdtContent", "customXml", "ins", "moveTo", "smartTag")}
-        self.w = w
-        self.containers = {w["sdt"], w["customXml"], w["ins"], w["moveTo"], w["smartTag"]}
 
     def blocks(self) -> list[str]:
         out: list[str] = []
@@ -184,59 +197,42 @@ class _DocxReader:
         return out
 
     def _blocks(self, element, out: list[str]) -> None:
-        w = self.w
         for child in element.iterchildren():
             tag = child.tag
-            if tag == w["p"]:
+            if tag == _P:
                 out.append(self.numbering.label(child) + _paragraph_text(child))
-            elif tag == w["tbl"]:
+            elif tag == _TBL:
                 self._table(child, out)
-            elif tag == w["sdt"]:
-                content = child.find(w["sdtContent"])
-                if content is not None:
-                    self._blocks(content, out)
-            elif tag in self.containers:
-                self._blocks(child, out)
+            elif tag in _WRAPPERS:
+                self._blocks(_unwrapped(child), out)
 
     def _table(self, table, out: list[str]) -> None:
-        w = self.w
-        for row in _children(table, w["tr"], self.containers, w["sdtContent"]):
-            for cell in _children(row, w["tc"], self.containers, w["sdtContent"]):
-                props = cell.find(w["tcPr"])
-                if props is not None:
-                    merged = props.find(w["vMerge"])
-                    if merged is not None and merged.get(self.qn("w:val"), "continue") != "restart":
-                        continue  # the lower part of a vertically merged cell repeats nothing new
-                    merged = props.find(w["hMerge"])
-                    if merged is not None and merged.get(self.qn("w:val"), "continue") != "restart":
-                        continue
+        for row in _children(table, _TR):
+            for cell in _children(row, _TC):
+                props = cell.find(_TCPR)
+                if props is not None and any(
+                    merged is not None and merged.get(_VAL, "continue") != "restart"
+                    for merged in (props.find(_W + "vMerge"), props.find(_W + "hMerge"))
+                ):
+                    continue  # the rest of a merged cell: its text is in the cell it continues
                 self._blocks(cell, out)
 
 
-def _children(element, tag: str, containers: set[str], sdt_content: str):
+def _unwrapped(wrapper):
+    content = wrapper.find(_SDT_CONTENT) if wrapper.tag == _SDT else None
+    return content if content is not None else wrapper
+
+
+def _children(element, tag: str):
     """Children with `tag`, looking through content controls and similar wrappers."""
     for child in element.iterchildren():
         if child.tag == tag:
             yield child
-        elif child.tag in containers:
-            inner = child.find(sdt_content)
-            yield from _children(inner if inner is not None else child, tag, containers, sdt_content)
-
-
-_TEXT_TAGS: dict[str, str] | None = None
-_SKIP_TAGS: set[str] = set()
+        elif child.tag in _WRAPPERS:
+            yield from _children(_unwrapped(child), tag)
 
 
 def _paragraph_text(paragraph) -> str:
-    global _TEXT_TAGS
-    if _TEXT_TAGS is None:
-        qn = _ns()
-        _SKIP_TAGS.update(qn(f"w:{t}") for t in ("pPr", "rPr", "del", "moveFrom", "txbxContent", "instrText",
-                                                   "delText", "delInstrText", "rt", "footnoteReference",
-                                                   "endnoteReference", "commentReference"))
-        _SKIP_TAGS.add("{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback")
-        _TEXT_TAGS = {qn("w:t"): "", qn("w:tab"): "\t", qn("w:ptab"): "\t", qn("w:br"): "\n", qn("w:cr"): "\n",
-                      qn("w:noBreakHyphen"): "-"}
     parts: list[str] = []
     _walk(paragraph, parts)
     return "".join(parts)
@@ -245,15 +241,14 @@ def _paragraph_text(paragraph) -> str:
 def _walk(element, parts: list[str]) -> None:
     for child in element.iterchildren():
         tag = child.tag
-        if not isinstance(tag, str) or tag in _SKIP_TAGS:
+        if not isinstance(tag, str) or tag in _SKIP:  # comments and processing instructions have no str tag
             continue
-        special = _TEXT_TAGS.get(tag)
-        if special is None:
-            _walk(child, parts)
-        elif special:
-            parts.append(special)
-        else:
+        if tag == _TEXT:
             parts.append(child.text or "")
+        elif tag in _SPECIAL:
+            parts.append(_SPECIAL[tag])
+        else:
+            _walk(child, parts)
 
 
 class _Numbering:
@@ -262,97 +257,67 @@ class _Numbering:
     def __init__(self, document) -> None:
         from docx.opc.constants import RELATIONSHIP_TYPE as RT
 
-        qn = _ns()
-        self.qn = qn
         self.levels: dict[str, dict[int, dict]] = {}  # abstractNumId -> ilvl -> level
         self.nums: dict[str, tuple[str, dict[int, dict]]] = {}  # numId -> (abstractNumId, overrides)
-        self.styles: dict[str, tuple[str | None, int | None, str | None]] = {}  # styleId -> numId, ilvl, basedOn
+        # styleId -> (numId, ilvl, basedOn)
+        self.styles: dict[str, tuple[str | None, int | None, str | None]] = {}
         self.counters: dict[tuple[str, int], int] = {}
         self.started: set[str] = set()
-        try:
-            numbering = document.part.part_related_by(RT.NUMBERING).element
-        except KeyError:
-            numbering = None
-        try:
-            styles = document.part.part_related_by(RT.STYLES).element
-        except KeyError:
-            styles = None
-        links: dict[str, str] = {}
-        if styles is not None:
-            for style in styles.iterchildren(qn("w:style")):
-                num_id, ilvl = self._numpr(style.find(qn("w:pPr")))
-                based = style.find(qn("w:basedOn"))
-                self.styles[style.get(qn("w:styleId"))] = (
-                    num_id, ilvl, based.get(qn("w:val")) if based is not None else None)
+        parts = {}
+        for key, reltype in (("numbering", RT.NUMBERING), ("styles", RT.STYLES)):
+            try:
+                parts[key] = document.part.part_related_by(reltype).element
+            except KeyError:  # python-docx would make up an empty part, or fail to, for a missing one
+                parts[key] = None
+        if parts["styles"] is not None:
+            for style in parts["styles"].iterchildren(_W + "style"):
+                num_id, ilvl = _numpr(style.find(_W + "pPr"))
+                based = style.find(_W + "basedOn")
+                based_on = based.get(_VAL) if based is not None else None
+                self.styles[style.get(_W + "styleId")] = (num_id, ilvl, based_on)
+        numbering = parts["numbering"]
         if numbering is None:
             return
-        for abstract in numbering.iterchildren(qn("w:abstractNum")):
-            abstract_id = abstract.get(qn("w:abstractNumId"))
-            self.levels[abstract_id] = {int(lvl.get(qn("w:ilvl"), "0")): self._level(lvl)
-                                        for lvl in abstract.iterchildren(qn("w:lvl"))}
-            link = abstract.find(qn("w:numStyleLink"))
+        links: dict[str, str] = {}
+        for abstract in numbering.iterchildren(_W + "abstractNum"):
+            abstract_id = abstract.get(_W + "abstractNumId")
+            self.levels[abstract_id] = {int(lvl.get(_W + "ilvl", "0")): _level(lvl)
+                                        for lvl in abstract.iterchildren(_W + "lvl")}
+            link = abstract.find(_W + "numStyleLink")
             if link is not None:
-                links[abstract_id] = link.get(qn("w:val"))
-        for num in numbering.iterchildren(qn("w:num")):
-            ref = num.find(qn("w:abstractNumId"))
+                links[abstract_id] = link.get(_VAL)
+        for num in numbering.iterchildren(_W + "num"):
+            ref = num.find(_W + "abstractNumId")
             if ref is None:
                 continue
             overrides: dict[int, dict] = {}
-            for override in num.iterchildren(qn("w:lvlOverride")):
-                level = int(override.get(qn("w:ilvl"), "0"))
-                lvl = override.find(qn("w:lvl"))
-                entry = self._level(lvl) if lvl is not None else {}
-                start = override.find(qn("w:startOverride"))
+            for override in num.iterchildren(_W + "lvlOverride"):
+                lvl = override.find(_W + "lvl")
+                entry = _level(lvl) if lvl is not None else {}
+                start = override.find(_W + "startOverride")
                 if start is not None:
-                    entry["restart"] = int(start.get(qn("w:val"), "1"))
-                overrides[level] = entry
-            self.nums[num.get(qn("w:numId"))] = (ref.get(qn("w:val")), overrides)
+                    entry["restart"] = int(start.get(_VAL, "1"))
+                overrides[int(override.get(_W + "ilvl", "0"))] = entry
+            self.nums[num.get(_W + "numId")] = (ref.get(_VAL), overrides)
         # a list style (numStyleLink) points through a style to the numbering that defines it
         for abstract_id, style_id in links.items():
-            num_id = self.styles.get(style_id, (None, None, None))[0]
-            target = self.nums.get(num_id or "")
+            target = self.nums.get(self.styles.get(style_id, (None, None, None))[0] or "")
             if target and target[0] in self.levels and target[0] != abstract_id:
                 self.levels[abstract_id] = self.levels[target[0]]
 
-    def _numpr(self, ppr) -> tuple[str | None, int | None]:
-        qn = self.qn
-        numpr = ppr.find(qn("w:numPr")) if ppr is not None else None
-        if numpr is None:
-            return None, None
-        num_id = numpr.find(qn("w:numId"))
-        ilvl = numpr.find(qn("w:ilvl"))
-        return (num_id.get(qn("w:val")) if num_id is not None else None,
-                int(ilvl.get(qn("w:val"), "0")) if ilvl is not None else None)
-
-    def _level(self, lvl) -> dict:
-        qn = self.qn
-
-        def val(tag: str, default: str | None) -> str | None:
-            child = lvl.find(qn(tag))
-            return child.get(qn("w:val"), default) if child is not None else default
-
-        rpr = lvl.find(qn("w:rPr"))
-        hidden = rpr is not None and rpr.find(qn("w:vanish")) is not None
-        return {"start": int(val("w:start", "1")), "format": val("w:numFmt", "decimal"),
-                "text": val("w:lvlText", ""), "suffix": val("w:suff", "tab"), "hidden": hidden,
-                "style": val("w:pStyle", None)}
-
     def _resolve(self, paragraph) -> tuple[str | None, int | None, str | None]:
         """(numId, level, styleId) from the paragraph, else from its style and the styles it is based on."""
-        qn = self.qn
-        ppr = paragraph.find(qn("w:pPr"))
-        num_id, ilvl = self._numpr(ppr)
-        style = ppr.find(qn("w:pStyle")) if ppr is not None else None
-        style_id = style.get(qn("w:val")) if style is not None else None
+        ppr = paragraph.find(_W + "pPr")
+        num_id, ilvl = _numpr(ppr)
+        style = ppr.find(_W + "pStyle") if ppr is not None else None
+        style_id = style.get(_VAL) if style is not None else None
         seen: set[str] = set()
         current = style_id
         while (num_id is None or ilvl is None) and current and current not in seen:
             seen.add(current)
             s_num, s_ilvl, based = self.styles.get(current, (None, None, None))
-            if num_id is None:
-                num_id = s_num
-            if ilvl is None:
-                ilvl = s_ilvl
+            num_id = s_num if num_id is None else num_id
+            ilvl = s_ilvl if ilvl is None else ilvl
             current = based
         return num_id, ilvl, style_id
 
@@ -366,32 +331,53 @@ class _Numbering:
         levels = dict(self.levels.get(abstract_id, {}))
         for i, override in overrides.items():
             levels[i] = {**levels.get(i, {}), **{k: v for k, v in override.items() if k != "restart"}}
-        if level is None:
+        if level is None:  # a style linked to a level of the list
             level = next((i for i, lv in levels.items() if style_id and lv.get("style") == style_id), 0)
         spec = levels.get(level)
         if not spec or "format" not in spec:
             return ""
-        if num_id not in self.started:
+        if num_id not in self.started:  # a list instance that restarts its numbering
             self.started.add(num_id)
             for i, override in overrides.items():
                 if "restart" in override:
                     self.counters[(abstract_id, i)] = override["restart"] - 1
         for key in [k for k in self.counters if k[0] == abstract_id and k[1] > level]:
-            del self.counters[key]
+            del self.counters[key]  # a higher level restarts the levels below it
         key = (abstract_id, level)
-        self.counters[key] = self.counters.get(key, spec.get("start", 1) - 1) + 1
-        if spec["format"] in ("bullet", "none") or spec.get("hidden"):
-            return ""
-        text = spec.get("text") or ""
-        for i in range(9, -1, -1):  # %10 is not a thing; count down so %1 does not eat a %1x
-            marker = f"%{i + 1}"
-            if marker in text:
+        self.counters[key] = self.counters.get(key, spec["start"] - 1) + 1
+        if spec["format"] in ("bullet", "none") or spec["hidden"]:
+            return ""  # a bullet glyph (often a private-use Symbol character) is no part of the text
+        text = spec["text"]
+        for i in range(9):  # %1 … %9: the current number of each level
+            if f"%{i + 1}" in text:
                 lv = levels.get(i, {})
                 n = self.counters.get((abstract_id, i), lv.get("start", 1))
-                text = text.replace(marker, _format_number(n, lv.get("format", "decimal")))
-        if text and spec.get("suffix") != "nothing" and (text[-1].isalnum()):
-            text += " "
+                text = text.replace(f"%{i + 1}", _format_number(n, lv.get("format", "decimal")))
+        if text and spec["suffix"] != "nothing" and text[-1].isalnum():
+            text += " "  # Word sets a tab after 第一章; a space keeps 第一章 总则 apart
         return text
+
+
+def _numpr(ppr) -> tuple[str | None, int | None]:
+    numpr = ppr.find(_W + "numPr") if ppr is not None else None
+    if numpr is None:
+        return None, None
+    num_id = numpr.find(_W + "numId")
+    ilvl = numpr.find(_W + "ilvl")
+    return (num_id.get(_VAL) if num_id is not None else None,
+            int(ilvl.get(_VAL, "0")) if ilvl is not None else None)
+
+
+def _level(lvl) -> dict:
+    def val(tag: str, default: str | None) -> str | None:
+        child = lvl.find(_W + tag)
+        return child.get(_VAL, default) if child is not None else default
+
+    rpr = lvl.find(_W + "rPr")
+    hidden = rpr is not None and rpr.find(_W + "vanish") is not None
+    return {"start": int(val("start", "1") or 1), "format": val("numFmt", "decimal"),
+            "text": val("lvlText", "") or "", "suffix": val("suff", "tab"), "hidden": hidden,
+            "style": val("pStyle", None)}
 
 
 _DIGITS = "零一二三四五六七八九"

@@ -40,9 +40,9 @@ def classify(sentence: Sentence) -> tuple[bool, str]:
     body = _body(sentence)
     directive = bool(_DIRECTIVE.search(_QUOTED.sub("", body)))
     counted = bool(sentence.of_kind("quantity"))
-    if len(body) < 4:
+    if len(body) < 4 or (len(body) < 6 and not sentence.enumeration):
         return False, "too short"
-    if _LABEL.search(body) and len(body) <= 14 and not _ACTION.search(body):
+    if _LABEL.search(body) and len(body) <= 14:
         return False, "label"
     if _LEAD_IN.search(body):
         return False, "lead-in"

@@ -21,16 +21,20 @@ _DOMAIN = alternation(words("units", "domain_department"))
 _ENTERPRISE = alternation(words("units", "enterprise_word"))
 _HAN = r"[\u4e00-\u9fff]"
 
+_FIRST = "".join(sorted(
+    {w[0] for section in ("organ", "level", "department", "collective", "domain_department") for w in words("units", section)}
+    | set("中X*县旗市区盟蒙妇党")
+))
+# the lookahead on the first character lets the engine skip most positions at once
 _UNIT = re.compile(
-    rf"(?P<party>中共[\u4e00-\u9fffX*]{{0,6}}?(?:[县旗市区省]委员会|[县旗市区省]委)|中国共产党[\u4e00-\u9fffX*]{{1,12}}?委员会)"
+    rf"(?=[{re.escape(_FIRST)}])(?:(?P<party>中共[\u4e00-\u9fffX*]{{0,6}}?(?:[县旗市区省]委员会|[县旗市区省]委)|中国共产党[\u4e00-\u9fffX*]{{1,12}}?委员会)"
     rf"|(?P<collective>{_COLLECTIVE})"
     rf"|(?P<list>(?:{_DOMAIN}|{_DEPT})(?:、(?:{_DOMAIN}|{_DEPT}|{_HAN}{{2,4}})){{1,5}}等(?:有关)?部门)"
     rf"|(?P<domain>(?:{_DOMAIN})部门)"
     rf"|(?P<dept>(?:[X*]{{0,2}}(?:{_LEVEL}))?(?:{_DEPT})(?:{_ORGAN_WORD}))"
     rf"|(?P<hospital>(?:[县旗市区盟](?:人民|中|蒙医|中医|妇幼保健|总|中心)?|蒙医|中医|妇幼保健)医院)"
     rf"|(?P<school>[县旗市区]委?党校(?:\([^)]{{1,8}}\))?|党校\([^)]{{1,8}}\))"
-    rf"|(?P<body>(?:(?![和与要及的在对把将是了等并])[\u4e00-\u9fffX*]){{2,18}}?(?:{_ENTERPRISE}))"
-    rf"|(?P<organ>(?:{_ORGAN})(?:\(党组\))?)"
+    rf"|(?P<organ>(?:{_ORGAN})(?:\(党组\))?))"
 )
 _ACTOR_AFTER = re.compile(
     rf"(?:[、和及与](?:{alternation(words('units_roles', 'fellow'))}))?[,，]?(?:都|也|还|均)?"
@@ -38,23 +42,39 @@ _ACTOR_AFTER = re.compile(
 )
 _NOT_ACTOR_BEFORE = re.compile(f"(?:{alternation(words('units_roles', 'not_actor_before'))})$")
 _ACTOR_BEFORE = re.compile(f"(?:{alternation(words('units_roles', 'actor_before'))})$")
+_BODY_END = re.compile(_ENTERPRISE)
+_BODY_CHAR = re.compile(r"[\u4e00-\u9fffX*]")
+_NOT_BODY_CHAR = set("和与要及的在对把将是了等并")
 _SPLIT_COLLECTIVE = re.compile(r"各(?:乡镇|镇|苏木镇|街道)(?=各部门)")
 _JOINER = re.compile(r"[、和及与]|以及")
 _NOT_UNIT = re.compile(alternation(words("units_roles", "not_unit")))
 
 
+def _bodies(folded: str) -> list[tuple[int, int, str]]:
+    """Named bodies (…领导小组, …控股集团): found from their last word, then back over the name."""
+    out = []
+    for m in _BODY_END.finditer(folded):
+        start = m.start()
+        while start > 0 and m.start() - start < 18 and folded[start - 1] not in _NOT_BODY_CHAR \
+                and _BODY_CHAR.match(folded[start - 1]):
+            start -= 1
+        if m.start() - start >= 2:
+            begin = _body_start(folded, start, m.end())
+            if begin is not None:
+                out.append((begin, m.end(), "body"))
+    return out
+
+
 def find_units(sentence: Sentence) -> list[Mention]:
     folded = sentence.folded
     out: list[Mention] = []
-    for m in _UNIT.finditer(folded):
-        start, end = m.span()
-        kind = m.lastgroup or "organ"
+    spans = [(m.start(), m.end(), m.lastgroup or "organ") for m in _UNIT.finditer(folded)]
+    bodies = _bodies(folded)
+    if bodies:
+        spans = sorted([s for s in spans if not any(b[0] <= s[0] < b[1] for b in bodies)] + bodies)
+    for start, end, kind in spans:
         if _NOT_UNIT.match(folded, start):
             continue
-        if kind == "body":
-            start = _body_start(folded, start, end)
-            if start is None:
-                continue
         split = _SPLIT_COLLECTIVE.match(folded, start)
         if split:
             out.append(Mention("unit", sentence.start + start, sentence.start + split.end(),
