@@ -10,7 +10,6 @@ import re
 from functools import cache
 from importlib import resources
 
-
 _HEADER = re.compile(r"\[([a-z][a-z0-9_]*)\]")
 
 

@@ -123,7 +123,8 @@ def find_enumerations(doc: Document) -> None:
 
 
 def _role_from_words(title: str) -> str | None:
-    for role in ("requirements", "analysis", "review"):
+    # a heading that mixes review and analysis reviews (ANNOTATION.md)
+    for role in ("requirements", "review", "analysis"):
         if _ROLE_WORDS[role].search(title) and not (role == "review" and _ROLE_WORDS["plan"].search(title)):
             return role
     if _ROLE_WORDS["plan"].search(title):

@@ -14,7 +14,7 @@ from ..document import Document, Mention, Sentence
 from ..lexicon import alternation, words
 
 _SUFFIX = alternation(words("projects", "suffix"))
-_END = re.compile(rf"(?:{_SUFFIX})(?:建设)?(?:项目|工程)?")
+_END = re.compile(rf"(?:{_SUFFIX})(?:建设(?=项目|工程))?(?:项目|工程)?")
 _CUT = re.compile(alternation(words("projects", "cut")))
 _OPENERS = sorted(set(words("projects", "verb")), key=len, reverse=True)
 _GENERIC = re.compile(alternation(words("projects", "generic")) + f"|{_SUFFIX}|建设|项目|工程|改造|提升|升级")
@@ -25,7 +25,7 @@ _BOUNDARY = set(",，。;；:：、“”!?！？《》")
 _ITEM_SPLIT = re.compile(r"、|和|及|以及")
 _MAX = 40
 _JOIN = re.compile(r"和|及|与")
-_END_AT = re.compile(rf"(?:{_SUFFIX})(?:建设)?(?:项目|工程)?$")
+_END_AT = re.compile(r"(?:项目|工程)$")
 _ACTS = re.compile(r"(?:要|务必|必须|负责|牵头|应)")
 
 
@@ -112,7 +112,7 @@ def find_projects(sentence: Sentence) -> list[Mention]:
             continue
         start = _start_of_name(folded, _clause_start(folded, end - len(m.group(0))), end)
         name = folded[start:end]
-        if not _long_enough(name) or not _is_named(name):
+        if _LIST_END.search(name) or not _long_enough(name) or not _is_named(name):
             continue
         if any(p.start <= sentence.start + start and sentence.start + end <= p.end for p in out):
             continue

@@ -25,7 +25,7 @@ _QUANTITY = re.compile(
 )
 _THRESHOLD = re.compile(r"(?:以上|以下|及以上|及以下)?的(?!基础|同时)|(?:以上|以下)(?:的)?(?:项目|企业|工业企业|单位|村|户)")
 _LISTED_ITEMS = re.compile(_LISTED)
-_DURATION = re.compile(r"月|工作日|年|日|天|周|小时")
+_DURATION = re.compile(r"月|工作日|日|天|周|小时")
 _BASELINE_BEFORE = re.compile(r"在[^，,。；;]{0,12}$")
 _BASELINE_AFTER = re.compile(r"[^，,。；;]{0,6}的?基础上")
 _PLACEHOLDER = re.compile(r"[xX*]")
@@ -36,7 +36,6 @@ def find_quantities(sentence: Sentence) -> list[Mention]:
     found: list[Mention] = []
     for m in _QUANTITY.finditer(folded):
         start, end = m.span()
-        unit = m.group("unit") or m.group("cnunit")
         num = m.group("num") or m.group("cn")
         if m.group("cn") and not (re.search("[十百千万亿]", num) and re.search("[一二两三四五六七八九十百千]", num)):
             continue  # 两头, 三人, 亿元以上: counting in words or a bare magnitude, not a figure

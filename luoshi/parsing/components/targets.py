@@ -24,7 +24,7 @@ _QUALITATIVE = pattern_alternation(words("targets", "qualitative"))
 _STOP = re.compile(alternation(words("targets", "stop")))
 
 _GOAL = re.compile(
-    rf"(?P<lead>不低于|高于)?(?P<verb>{_GROWTH}|{_LEVEL})?(?:在)?(?P<num>{_NUM})(?P<unit>{_UNIT})(?:大关)?(?P<qual>{_QUAL_AFTER})?"
+    rf"(?P<lead>不低于|不少于|高于)?(?P<verb>{_GROWTH}|{_LEVEL})?(?P<lead2>不低于|不少于|高于)?(?:在)?(?P<num>{_NUM})(?P<unit>{_UNIT})(?:大关)?(?P<qual>{_QUAL_AFTER})?"
 )
 _LIST_GOAL = re.compile(
     rf"分别(?P<verb>{_GROWTH}|{_LEVEL})(?P<values>{_NUM}{_UNIT}?(?:(?:、|和|,|，){_NUM}{_UNIT}?)+)(?P<qual>{_QUAL_AFTER})?"
@@ -36,11 +36,11 @@ _PLACEHOLDER = re.compile(r"[xX*]")
 _MULTI_YEAR = re.compile(r"年均|每年|十四五|到(20\d{2})年")
 _FILLER = re.compile(r"(?:就|也|要|必须|必须要|务必|力争|确保|能够|需要)+$")
 _LEADING = re.compile(
-    r"(?:(?:[\dxX*.]+%|为我[县旗市区]|全面梳理|梳理|全[县旗市区盟州]|围绕(?:(?:19|20)\d{2}年)?|完成|实现|力争|确保|第?[一二三四]季度|上半年|全年|今年|年内|当年)+)"
+    r"(?:(?:[\dxX*.]+%|到(?:19|20)\d{2}年|为我[县旗市区]|全面梳理|梳理|全[县旗市区盟州]|围绕(?:(?:19|20)\d{2}年)?|完成|实现|力争|确保|第?[一二三四]季度|上半年|全年|今年|年内|当年)+)"
 )
 _BARE = re.compile(r"(?:总|有效|年|新增)?(?:投资|收入|税收|产值|规模|数量)")
 _PAST_BEFORE = re.compile(r"去年|上年|过去|前年")
-_INHERIT = re.compile(r"(?:到(?:19|20)\d{2}年|同比|并|且)?$")
+_INHERIT = re.compile(r"(?:到(?:19|20)\d{2}年|今年|明年|全年|年内)?(?:要|力争|确保|争取|并|且|同比)*$")
 _TARGET_LIST = re.compile(r"(预期|主要|发展)目标(是|为|:|：)")
 
 
@@ -66,16 +66,25 @@ def _indicator_before(folded: str, end: int) -> tuple[int, str] | None:
     start = end - len(phrase)
     if len(phrase) < 2 or not _INDICATOR_END.search(phrase) or _BARE.fullmatch(phrase):
         return None
-    if _PAST_BEFORE.search(folded, max(0, start - 4), start) or _PAST_BEFORE.match(phrase):
+    if _in_the_past(folded, start) or _PAST_BEFORE.match(phrase):
         return None
     return start, phrase
+
+
+def _in_the_past(folded: str, start: int) -> bool:
+    """The nearest time word before the indicator is 去年/上年: an achieved figure, not a goal."""
+    times = list(_TIME_WORD.finditer(folded, 0, start))
+    return bool(times) and bool(_PAST_BEFORE.fullmatch(times[-1].group(0)))
+
+
+_TIME_WORD = re.compile(r"去年|上年|过去|前年|今年|明年|全年|年内|到(?:19|20)\d{2}年")
 
 
 def _measure(indicator: str, verb: str, unit: str, lead: str) -> str:
     if lead == "高于" or "同步" in verb or "高于" in verb:
         return "relative"
     if re.search(r"(率|比例|比重|覆盖率)$", indicator) and unit in ("%", ""):
-        return "rate" if not re.search(_GROWTH, verb or "") else "growth"
+        return "growth" if verb and re.fullmatch(_GROWTH, verb) else "rate"
     if verb and re.fullmatch(_GROWTH, verb) or "增速" in (verb or "") or "增幅" in (verb or "") or unit == "%":
         return "growth"
     return "level"
@@ -123,12 +132,11 @@ def find_targets(sentence: Sentence, year: int) -> list[Mention]:
         if any(a <= m.start() < b for a, b in taken):
             continue
         verb = m.group("verb") or ""
-        lead = m.group("lead") or ""
+        lead = m.group("lead") or m.group("lead2") or ""
         head = m.start()
-        if not verb and not lead:
-            # `参保率X%`: an indicator right before the number
-            if not _INDICATOR_END.search(folded[max(0, head - 12) : head]):
-                continue
+        # without a verb, only `参保率X%`: an indicator right before the number
+        if not verb and not lead and not _INDICATOR_END.search(folded[max(0, head - 12) : head]):
+            continue
         ind = _indicator_before(folded, head)
         if ind is None:
             inherited = _inherited(folded, head, found)

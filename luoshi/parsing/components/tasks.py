@@ -26,6 +26,7 @@ _SIGNIFICANCE = re.compile(pattern_alternation(words("tasks", "significance")))
 _DASH_LEAD = re.compile(pattern_alternation(words("tasks", "dash_lead")))
 _COPULA = re.compile(pattern_alternation(words("tasks", "copula")))
 _QUOTED = re.compile(r"“[^”]*”")
+_QUOTED_TERM = re.compile(r"“[^”]{1,10}”(?:就是|即是|是指|指)")
 _PAST = re.compile(r"(?<![为除])了(?!解)")
 _TASK_ROLES = ("plan", "requirements")
 
@@ -44,6 +45,8 @@ def classify(sentence: Sentence) -> tuple[bool, str]:
         return False, "too short"
     if _LABEL.search(body) and len(body) <= 14:
         return False, "label"
+    if _QUOTED_TERM.match(body):
+        return False, "explanation"
     if _LEAD_IN.search(body):
         return False, "lead-in"
     if _SIGNIFICANCE.search(body):

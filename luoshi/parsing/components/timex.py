@@ -26,7 +26,7 @@ _SPECIFIC = re.compile(
     rf"(?:(?:和|、|至|或)(?P<m2>{_NUM})月(?:(?P<d2>{_NUM})日)?(?:底前|底|前|份))?)"
 )
 _QUARTER = re.compile(r"(?:今年|年内)?(?P<q>第?一季度|上半年|前三季度|第?三季度|下半年|第?四季度|第?二季度)(?:末|底)?(?:前)?")
-_TO_YEAR = re.compile(r"(?:到|至|于|在)(?P<y>(?:19|20)\d{2})年(?:底|末)?(?:前)?|(?P<y2>(?:19|20)\d{2})年(?:底|末)(?:前)?")
+_TO_YEAR = re.compile(r"(?:到|至|于)(?P<y>(?:19|20)\d{2})年(?:底|末)?(?:前)?|(?P<y2>(?:19|20)\d{2})年(?:底|末)(?:前)?")
 _YEAR_END = re.compile(pattern_alternation(words("time", "year_end")))
 _NOT = re.compile(pattern_alternation(words("time", "not_deadline")))
 _EVENT = re.compile(pattern_alternation(words("time", "event_deadline")))

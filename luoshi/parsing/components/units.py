@@ -31,7 +31,7 @@ _UNIT = re.compile(
     rf"|(?P<collective>{_COLLECTIVE})"
     rf"|(?P<list>(?:{_DOMAIN}|{_DEPT})(?:、(?:{_DOMAIN}|{_DEPT}|{_HAN}{{2,4}})){{1,5}}等(?:有关)?部门)"
     rf"|(?P<domain>(?:{_DOMAIN})部门)"
-    rf"|(?P<dept>(?:[X*]{{0,2}}(?:{_LEVEL}))?(?:{_DEPT})(?:{_ORGAN_WORD}))"
+    rf"|(?P<dept>(?:[X*]{{0,2}}(?:{_LEVEL}))?(?:{_DEPT})(?:和?(?:{_DEPT})){{0,2}}(?:{_ORGAN_WORD}))"
     rf"|(?P<hospital>(?:[县旗市区盟](?:人民|中|蒙医|中医|妇幼保健|总|中心)?|蒙医|中医|妇幼保健)医院)"
     rf"|(?P<school>[县旗市区]委?党校(?:\([^)]{{1,8}}\))?|党校\([^)]{{1,8}}\))"
     rf"|(?P<organ>(?:{_ORGAN})(?:\(党组\))?))"
@@ -62,7 +62,8 @@ def _bodies(folded: str) -> list[tuple[int, int, str]]:
             begin = _body_start(folded, start, m.end())
             if begin is not None:
                 out.append((begin, m.end(), "body"))
-    return out
+    # 清河经济开发区 inside 清河经济开发区管委会: one body
+    return [b for b in out if not any(o != b and o[0] <= b[0] and b[1] <= o[1] for o in out)]
 
 
 def find_units(sentence: Sentence) -> list[Mention]:
