@@ -57,13 +57,23 @@ def main(argv: list[str]) -> None:
         jieba.lcut(texts[0])  # builds jieba's dictionary once
         jieba_s = _best(lambda: [jieba.lcut(t) for t in texts], 5)
         print(f"jieba.lcut (warm):          {jieba_s * 1000:8.1f} ms")
-        print(f"ratio jieba / luoshi:       {jieba_s / parse_s:8.2f}  (>= 1 means the parser is at least as fast)")
+        print(
+            f"ratio jieba / luoshi:       {jieba_s / parse_s:8.2f}  (>= 1 means the parser is at least as fast)"
+        )
     luoshi = Path(sys.executable).with_name("luoshi")
-    cmd = [str(luoshi) if luoshi.exists() else sys.executable, *([] if luoshi.exists() else ["-m", "luoshi.cli"]),
-           "parse", "--format", "json", str(docs[0])]
+    cmd = [
+        str(luoshi) if luoshi.exists() else sys.executable,
+        *([] if luoshi.exists() else ["-m", "luoshi.cli"]),
+        "parse",
+        "--format",
+        "json",
+        str(docs[0]),
+    ]
     wall = _best(lambda: subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL), 5)
     peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    print(f"`luoshi parse` one document: {wall * 1000:7.0f} ms wall (best of 5), peak memory {peak_mb:.0f} MB")
+    print(
+        f"`luoshi parse` one document: {wall * 1000:7.0f} ms wall (best of 5), peak memory {peak_mb:.0f} MB"
+    )
 
 
 if __name__ == "__main__":

@@ -30,6 +30,7 @@ def _parse(args: argparse.Namespace) -> int:
             out = plans[0].to_json()
         else:
             import json
+
             out = json.dumps([p.to_dict() for p in plans], ensure_ascii=False, indent=1)
         _write(out, args.output)
     elif args.format == "xlsx":
@@ -44,7 +45,9 @@ def _parse(args: argparse.Namespace) -> int:
 def _progress(done: int, total: int, name: str) -> None:
     width = 30
     filled = width * done // total
-    print(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total} {name[:30]:<30}", end="", file=sys.stderr)
+    print(
+        f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total} {name[:30]:<30}", end="", file=sys.stderr
+    )
     if done == total:
         print(file=sys.stderr)
 

@@ -29,7 +29,12 @@ def test_it_prints_a_plan_as_json(capsys: pytest.CaptureFixture[str]) -> None:
     assert {"2024-06-30", "2024-12-31", "2024-09-30", "2024-03-31"} <= deadlines
     assert any(t["units"] == ["县发改局"] for t in plan["tasks"])
     indicators = {t["indicator"] for t in plan["targets"]}
-    assert {"地区生产总值", "城镇居民人均可支配收入", "农村居民人均可支配收入", "城镇登记失业率"} <= indicators
+    assert {
+        "地区生产总值",
+        "城镇居民人均可支配收入",
+        "农村居民人均可支配收入",
+        "城镇登记失业率",
+    } <= indicators
     assert "清河抽水蓄能电站项目" in [p["name"] for p in plan["projects"]]
 
 
@@ -40,7 +45,9 @@ def test_it_prints_a_readable_summary_by_default(capsys: pytest.CaptureFixture[s
     assert "重点任务" in out and "县发改局" in out
 
 
-def test_it_parses_several_files_with_a_progress_bar(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_it_parses_several_files_with_a_progress_bar(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     files = []
     for i in range(5):
         path = tmp_path / f"讲话{i}.txt"

@@ -16,7 +16,9 @@ import pytest
 SHARED = Path(__file__).resolve().parent.parent.parent / "shared"
 SCORE = SHARED / "eval" / "score.py"
 
-pytestmark = pytest.mark.skipif(not SCORE.exists(), reason="../shared (samples, gold, score.py) is not beside the project")
+pytestmark = pytest.mark.skipif(
+    not SCORE.exists(), reason="../shared (samples, gold, score.py) is not beside the project"
+)
 
 BARS = [
     ("tasks", "F1", 0.85),
@@ -37,9 +39,21 @@ BARS = [
 def overall() -> dict:
     run = f"{shlex.quote(sys.executable)} -m luoshi.cli parse --format json {{doc}}"
     proc = subprocess.run(
-        [sys.executable, str(SCORE), "--gold", str(SHARED / "gold"), "--docs", str(SHARED / "samples"),
-         "--run", run, "--json"],
-        capture_output=True, text=True, check=True, cwd=Path(__file__).resolve().parent.parent,
+        [
+            sys.executable,
+            str(SCORE),
+            "--gold",
+            str(SHARED / "gold"),
+            "--docs",
+            str(SHARED / "samples"),
+            "--run",
+            run,
+            "--json",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=Path(__file__).resolve().parent.parent,
     )
     return json.loads(proc.stdout)["overall"]
 

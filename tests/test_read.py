@@ -68,8 +68,10 @@ def test_it_counts_offsets_without_bom_or_cr():
         assert text.index(needle) == SPEECH.index(needle)
 
 
-@pytest.mark.parametrize("separator, lf", [("\r", "\n"), ("\f", "\n"), ("\v", "\n"), ("\u2028", "\n"),
-                                           ("\u2029", "\n"), ("\f\r\n", "\n\n")])
+@pytest.mark.parametrize(
+    "separator, lf",
+    [("\r", "\n"), ("\f", "\n"), ("\v", "\n"), ("\u2028", "\n"), ("\u2029", "\n"), ("\f\r\n", "\n\n")],
+)
 def test_it_turns_every_kind_of_line_break_into_lf(separator, lf):
     assert read_bytes(SPEECH.replace("\n", separator).encode("utf-8"), "a.txt") == SPEECH.replace("\n", lf)
 
@@ -92,7 +94,7 @@ def test_it_drops_a_dos_end_of_file_mark():
 # --- .docx -------------------------------------------------------------------------------------------
 
 CHINESE_NUMBERING = f"""
-<w:abstractNum {nsdecls('w')} w:abstractNumId="90">
+<w:abstractNum {nsdecls("w")} w:abstractNumId="90">
   <w:multiLevelType w:val="hybridMultilevel"/>
   <w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="chineseCounting"/>
     <w:lvlText w:val="%1、"/><w:lvlJc w:val="left"/></w:lvl>
@@ -112,8 +114,11 @@ def _add_numbering(document, abstract_xml: str, num_id: int, abstract_id: int) -
         nums[0].addprevious(abstract)  # abstractNum elements precede num elements
     else:
         numbering.append(abstract)
-    numbering.append(parse_xml(
-        f'<w:num {nsdecls("w")} w:numId="{num_id}"><w:abstractNumId w:val="{abstract_id}"/></w:num>'))
+    numbering.append(
+        parse_xml(
+            f'<w:num {nsdecls("w")} w:numId="{num_id}"><w:abstractNumId w:val="{abstract_id}"/></w:num>'
+        )
+    )
 
 
 def _numbered(paragraph, num_id: int, level: int) -> None:
@@ -166,8 +171,12 @@ def test_it_reads_docx_paragraphs_tables_and_chinese_numbering():
         "2.开工建设",
         "（二）优环境",
         "以上任务由县发改委牵头。",
-        "任务", "牵头单位", "完成时限",
-        "建设产业园", "县工信局", "2024年6月底前",
+        "任务",
+        "牵头单位",
+        "完成时限",
+        "建设产业园",
+        "县工信局",
+        "2024年6月底前",
         "同志们，让我们共同努力。",
     ]
 
@@ -188,14 +197,25 @@ def test_it_reads_numbering_from_the_default_template_list_style():
 
 def test_it_reads_multi_level_numbering_text_and_start_values():
     document = docx.Document()
-    _add_numbering(document, f"""
-    <w:abstractNum {nsdecls('w')} w:abstractNumId="91">
+    _add_numbering(
+        document,
+        f"""
+    <w:abstractNum {nsdecls("w")} w:abstractNumId="91">
       <w:lvl w:ilvl="0"><w:start w:val="3"/><w:numFmt w:val="decimal"/><w:lvlText w:val="%1."/></w:lvl>
       <w:lvl w:ilvl="1"><w:start w:val="1"/><w:numFmt w:val="decimal"/><w:lvlText w:val="%1.%2"/></w:lvl>
-    </w:abstractNum>""", num_id=91, abstract_id=91)
+    </w:abstractNum>""",
+        num_id=91,
+        abstract_id=91,
+    )
     for text, level in [("甲", 0), ("乙", 1), ("丙", 1), ("丁", 0), ("戊", 1)]:
         _numbered(document.add_paragraph(text), 91, level)
-    assert read_bytes(_docx_bytes(document), "a.docx").split("\n") == ["3.甲", "3.1 乙", "3.2 丙", "4.丁", "4.1 戊"]
+    assert read_bytes(_docx_bytes(document), "a.docx").split("\n") == [
+        "3.甲",
+        "3.1 乙",
+        "3.2 丙",
+        "4.丁",
+        "4.1 戊",
+    ]
 
 
 def test_it_writes_no_bullet_glyphs_into_the_text():
@@ -238,14 +258,19 @@ def test_it_reads_text_in_nested_tables_content_controls_and_tracked_insertions(
     outer.cell(0, 0).add_table(rows=1, cols=1).cell(0, 0).text = "内表"
     body = document.element.body
     sdt = parse_xml(
-        f'<w:sdt {nsdecls("w")}><w:sdtPr/><w:sdtContent>'
-        "<w:p><w:r><w:t>控件中的段落。</w:t></w:r></w:p></w:sdtContent></w:sdt>")
+        f"<w:sdt {nsdecls('w')}><w:sdtPr/><w:sdtContent>"
+        "<w:p><w:r><w:t>控件中的段落。</w:t></w:r></w:p></w:sdtContent></w:sdt>"
+    )
     body.insert(len(body) - 1, sdt)  # before sectPr
     paragraph = document.add_paragraph("县发改委")
-    paragraph._p.append(parse_xml(
-        f'<w:ins {nsdecls("w")} w:id="1" w:author="a"><w:r><w:t>牵头</w:t></w:r></w:ins>'))
-    paragraph._p.append(parse_xml(
-        f'<w:del {nsdecls("w")} w:id="2" w:author="a"><w:r><w:delText>删除</w:delText></w:r></w:del>'))
+    paragraph._p.append(
+        parse_xml(f'<w:ins {nsdecls("w")} w:id="1" w:author="a"><w:r><w:t>牵头</w:t></w:r></w:ins>')
+    )
+    paragraph._p.append(
+        parse_xml(
+            f'<w:del {nsdecls("w")} w:id="2" w:author="a"><w:r><w:delText>删除</w:delText></w:r></w:del>'
+        )
+    )
     paragraph.add_run("落实。")
     lines = [line for line in read_bytes(_docx_bytes(document), "a.docx").split("\n") if line]
     assert lines == ["第一段。", "外表", "内表", "控件中的段落。", "县发改委牵头落实。"]
@@ -253,14 +278,18 @@ def test_it_reads_text_in_nested_tables_content_controls_and_tracked_insertions(
 
 # --- refusals ----------------------------------------------------------------------------------------
 
+
 def _noise(seed: int, n: int, low: int = 0) -> bytes:
     rng = random.Random(seed)
     return bytes(rng.randrange(low, 256) for _ in range(n))
 
 
 def _png() -> bytes:
-    return (b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR\x00\x00\x01\x00\x00\x00\x01\x00\x08\x06\x00\x00\x00"
-            + _noise(2, 500))
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + b"\x00\x00\x00\rIHDR\x00\x00\x01\x00\x00\x00\x01\x00\x08\x06\x00\x00\x00"
+        + _noise(2, 500)
+    )
 
 
 def _random_binary() -> bytes:
@@ -269,8 +298,12 @@ def _random_binary() -> bytes:
 
 def _not_chinese() -> bytes:
     # Latin-1 French: a UTF-8 decode fails and GB18030 turns the accented letters into rare ideographs.
-    return "Le développement économique à l'échelle régionale, été après été, crée des équipes.\n".encode(
-        "latin-1") * 20
+    return (
+        "Le développement économique à l'échelle régionale, été après été, crée des équipes.\n".encode(
+            "latin-1"
+        )
+        * 20
+    )
 
 
 def _big5() -> bytes:
@@ -344,8 +377,7 @@ REFUSALS = [
     ("png", "a.png", _png(), ("二进制",)),
     ("png-as-txt", "a.txt", _png(), ("二进制",)),
     ("nul-late-in-file", "a.txt", SPEECH.encode() * 300 + b"\x00\x01\x02" * 100, ("二进制",)),
-    ("utf16-bom-binary", "a.txt", b"\xff\xfe" + _noise(4, 400, low=1),
-     ("二进制",)),
+    ("utf16-bom-binary", "a.txt", b"\xff\xfe" + _noise(4, 400, low=1), ("二进制",)),
     ("doc", "a.doc", OLE + _noise(5, 600), ("Word", *SAVE_AS)),
     ("doc-named-txt", "a.txt", OLE + b"junk" * 100, SAVE_AS),
     ("doc-named-docx", "a.docx", OLE + b"junk" * 100, SAVE_AS),
@@ -438,8 +470,23 @@ def test_it_refuses_an_unreadable_file(tmp_path):
 
 # --- the command line --------------------------------------------------------------------------------
 
-CLI_REFUSALS = [r for r in REFUSALS if r[0] in (
-    "empty", "whitespace", "binary", "png", "doc", "wps", "pdf", "latin-1", "corrupt-docx", "broken-xml-docx")]
+CLI_REFUSALS = [
+    r
+    for r in REFUSALS
+    if r[0]
+    in (
+        "empty",
+        "whitespace",
+        "binary",
+        "png",
+        "doc",
+        "wps",
+        "pdf",
+        "latin-1",
+        "corrupt-docx",
+        "broken-xml-docx",
+    )
+]
 
 
 @pytest.mark.parametrize("label, name, data, words", CLI_REFUSALS, ids=[r[0] for r in CLI_REFUSALS])
@@ -492,8 +539,10 @@ def test_it_exits_2_for_paths_it_cannot_open(tmp_path, capsys, label):
     assert len(captured.err.strip().splitlines()) == 1
 
 
-@pytest.mark.parametrize("label, data", [("gbk-crlf", _crlf(SPEECH).encode("gbk")),
-                                          ("utf-8-bom", b"\xef\xbb\xbf" + SPEECH.encode())])
+@pytest.mark.parametrize(
+    "label, data",
+    [("gbk-crlf", _crlf(SPEECH).encode("gbk")), ("utf-8-bom", b"\xef\xbb\xbf" + SPEECH.encode())],
+)
 def test_it_parses_accepted_files_from_the_command_line(tmp_path, capsys, label, data):
     path = tmp_path / "讲话.txt"
     path.write_bytes(data)
@@ -504,10 +553,11 @@ def test_it_parses_accepted_files_from_the_command_line(tmp_path, capsys, label,
     plan = json.loads(out.read_text(encoding="utf-8"))
     assert plan["characters"] == len(SPEECH)
     for task in plan["tasks"]:
-        assert SPEECH[task["span"][0]:task["span"][1]] == task["text"]
+        assert SPEECH[task["span"][0] : task["span"][1]] == task["text"]
 
 
 # --- .docx details that real speeches use -----------------------------------------------------------
+
 
 def _docx_without_part(data: bytes, part: str, reltype: str) -> bytes:
     members = {}
@@ -552,30 +602,40 @@ def test_it_restarts_a_list_with_a_start_override_and_continues_one_without():
     document = docx.Document()
     _add_numbering(document, CHINESE_NUMBERING, num_id=90, abstract_id=90)
     numbering = document.part.numbering_part.element
-    numbering.append(parse_xml(
-        f'<w:num {nsdecls("w")} w:numId="92"><w:abstractNumId w:val="90"/>'
-        '<w:lvlOverride w:ilvl="0"><w:startOverride w:val="1"/></w:lvlOverride></w:num>'))
-    numbering.append(parse_xml(
-        f'<w:num {nsdecls("w")} w:numId="93"><w:abstractNumId w:val="90"/></w:num>'))
+    numbering.append(
+        parse_xml(
+            f'<w:num {nsdecls("w")} w:numId="92"><w:abstractNumId w:val="90"/>'
+            '<w:lvlOverride w:ilvl="0"><w:startOverride w:val="1"/></w:lvlOverride></w:num>'
+        )
+    )
+    numbering.append(parse_xml(f'<w:num {nsdecls("w")} w:numId="93"><w:abstractNumId w:val="90"/></w:num>'))
     for text, num_id in [("甲", 90), ("乙", 90), ("丙", 92), ("丁", 93)]:
         _numbered(document.add_paragraph(text), num_id, 0)
     assert read_bytes(_docx_bytes(document), "a.docx").split("\n") == ["一、甲", "二、乙", "一、丙", "二、丁"]
 
 
-@pytest.mark.parametrize("fmt, expected", [
-    ("ideographTraditional", ["甲、", "乙、", "丙、"]),
-    ("chineseLegalSimplified", ["壹、", "贰、", "叁、"]),
-    ("upperLetter", ["A、", "B、", "C、"]),
-    ("lowerRoman", ["i、", "ii、", "iii、"]),
-    ("decimalEnclosedCircleChinese", ["①、", "②、", "③、"]),
-    ("decimalFullWidth", ["１、", "２、", "３、"]),
-])
+@pytest.mark.parametrize(
+    "fmt, expected",
+    [
+        ("ideographTraditional", ["甲、", "乙、", "丙、"]),
+        ("chineseLegalSimplified", ["壹、", "贰、", "叁、"]),
+        ("upperLetter", ["A、", "B、", "C、"]),
+        ("lowerRoman", ["i、", "ii、", "iii、"]),
+        ("decimalEnclosedCircleChinese", ["①、", "②、", "③、"]),
+        ("decimalFullWidth", ["１、", "２、", "３、"]),
+    ],
+)
 def test_it_writes_out_number_formats(fmt, expected):
     document = docx.Document()
-    _add_numbering(document, f"""
-    <w:abstractNum {nsdecls('w')} w:abstractNumId="94">
+    _add_numbering(
+        document,
+        f"""
+    <w:abstractNum {nsdecls("w")} w:abstractNumId="94">
       <w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="{fmt}"/><w:lvlText w:val="%1、"/></w:lvl>
-    </w:abstractNum>""", num_id=94, abstract_id=94)
+    </w:abstractNum>""",
+        num_id=94,
+        abstract_id=94,
+    )
     for _ in range(3):
         _numbered(document.add_paragraph("项"), 94, 0)
     assert read_bytes(_docx_bytes(document), "a.docx").split("\n") == [e + "项" for e in expected]
@@ -601,8 +661,12 @@ def test_it_feeds_docx_numbering_to_the_outline():
     text = read_bytes(_docx_bytes(_numbered_document()), "讲话.docx")
     plan = parse_text(text, "讲话.docx")
     assert [(s.level, s.marker, s.title) for s in plan.sections] == [
-        (1, "一、", "全年主要预期目标"), (2, "（一）", "稳增长"), (2, "（二）", "促改革"),
-        (1, "二、", "重点任务"), (2, "（一）", "抓项目"), (2, "（二）", "优环境"),
+        (1, "一、", "全年主要预期目标"),
+        (2, "（一）", "稳增长"),
+        (2, "（二）", "促改革"),
+        (1, "二、", "重点任务"),
+        (2, "（一）", "抓项目"),
+        (2, "（二）", "优环境"),
     ]
     for section in plan.sections:
-        assert text[section.span[0]:].startswith(section.marker)
+        assert text[section.span[0] :].startswith(section.marker)

@@ -40,11 +40,56 @@ DIGITS = "0123456789０１２３４５６７８９.．%％"
 OTHER = "xX*ｘＸ＊ \u3000\t"
 ALPHABET = HAN + PUNCT + DIGITS + OTHER + "\n"
 MARKERS = [
-    "一、", "二、", "三、", "十一、", "一.", "（一）", "（二）", "(三)", "（十）", "一是", "二是", "三要", "第一，", "第二，",
-    "第三部分", "——", "\n", "\n\n", "。", "！", "2024年", "今年", "6月底前", "年底前", "第三季度", "x月", "增长x%",
-    "增长6.5%左右", "完成投资x亿元", "１２０个", "50公里", "县发改委", "县工信局", "各乡镇", "牵头", "配合",
-    "产业园项目", "地区生产总值", "固定资产投资", "“", "”", "（", "）", "《", "》", "同志们：", "名词解释",
-    "主要预期目标是：", "重点任务", "工作安排",
+    "一、",
+    "二、",
+    "三、",
+    "十一、",
+    "一.",
+    "（一）",
+    "（二）",
+    "(三)",
+    "（十）",
+    "一是",
+    "二是",
+    "三要",
+    "第一，",
+    "第二，",
+    "第三部分",
+    "——",
+    "\n",
+    "\n\n",
+    "。",
+    "！",
+    "2024年",
+    "今年",
+    "6月底前",
+    "年底前",
+    "第三季度",
+    "x月",
+    "增长x%",
+    "增长6.5%左右",
+    "完成投资x亿元",
+    "１２０个",
+    "50公里",
+    "县发改委",
+    "县工信局",
+    "各乡镇",
+    "牵头",
+    "配合",
+    "产业园项目",
+    "地区生产总值",
+    "固定资产投资",
+    "“",
+    "”",
+    "（",
+    "）",
+    "《",
+    "》",
+    "同志们：",
+    "名词解释",
+    "主要预期目标是：",
+    "重点任务",
+    "工作安排",
 ]
 
 text_strategy = st.lists(
@@ -64,21 +109,21 @@ def check_plan(text: str, plan: Plan) -> None:
     for section in plan.sections:
         ok(section.span)
         assert section.marker, section
-        assert text[section.span[0]:].startswith(section.marker), (section, text[section.span[0]:][:20])
-        assert section.title in text[section.span[0]:section.span[1]], section
+        assert text[section.span[0] :].startswith(section.marker), (section, text[section.span[0] :][:20])
+        assert section.title in text[section.span[0] : section.span[1]], section
     for target in plan.targets:
         ok(target.span)
-        assert text[target.span[0]:target.span[1]] == target.text, target
+        assert text[target.span[0] : target.span[1]] == target.text, target
     for i, task in enumerate(plan.tasks):
         ok(task.span)
-        assert text[task.span[0]:task.span[1]] == task.text, task
+        assert text[task.span[0] : task.span[1]] == task.text, task
         if task.deadline is not None:
             ok(task.deadline.span)
-            assert text[task.deadline.span[0]:task.deadline.span[1]] == task.deadline.text, task.deadline
+            assert text[task.deadline.span[0] : task.deadline.span[1]] == task.deadline.text, task.deadline
             assert task.span[0] <= task.deadline.span[0] and task.deadline.span[1] <= task.span[1], (i, task)
         for quantity in task.quantities:
             ok(quantity.span)
-            assert text[quantity.span[0]:quantity.span[1]] == quantity.text, quantity
+            assert text[quantity.span[0] : quantity.span[1]] == quantity.text, quantity
             assert task.span[0] <= quantity.span[0] and quantity.span[1] <= task.span[1], (i, quantity)
         for index in task.targets:
             assert 0 <= index < len(plan.targets), (task, index)
@@ -86,7 +131,7 @@ def check_plan(text: str, plan: Plan) -> None:
             assert unit in task.text, (unit, task.text)
     for fact in plan.facts:
         ok(fact.span)
-        assert text[fact.span[0]:fact.span[1]] == fact.text, fact
+        assert text[fact.span[0] : fact.span[1]] == fact.text, fact
         assert fact.sentence in text
     json.loads(plan.to_json())
 
@@ -177,9 +222,19 @@ def _shape(plan: Plan) -> dict:
         "year": plan.plan_year,
         "sections": [(s.level, s.span, s.role) for s in plan.sections],
         "targets": [(t.span, t.measure, t.value, t.placeholder, t.period) for t in plan.targets],
-        "tasks": [(t.span, t.tier, t.role, t.targets, len(t.units), len(t.projects),
-                   t.deadline and (t.deadline.span, t.deadline.date, t.deadline.placeholder),
-                   [(q.span, q.placeholder) for q in t.quantities]) for t in plan.tasks],
+        "tasks": [
+            (
+                t.span,
+                t.tier,
+                t.role,
+                t.targets,
+                len(t.units),
+                len(t.projects),
+                t.deadline and (t.deadline.span, t.deadline.date, t.deadline.placeholder),
+                [(q.span, q.placeholder) for q in t.quantities],
+            )
+            for t in plan.tasks
+        ],
         "facts": [f.span for f in plan.facts],
     }
 
@@ -189,16 +244,20 @@ def _shape(plan: Plan) -> dict:
 def test_it_reads_full_width_and_half_width_forms_alike(text, rng, share):
     """`８．５％` and `8.5%`, `（一）` and `(一)` are folded before matching: the plan keeps its shape."""
     wide = "".join(
-        chr(ord(c) + 0xFEE0) if 0x21 <= ord(c) <= 0x7E and rng.random() < share
-        else "\u3000" if c == " " and rng.random() < share else c
+        chr(ord(c) + 0xFEE0)
+        if 0x21 <= ord(c) <= 0x7E and rng.random() < share
+        else "\u3000"
+        if c == " " and rng.random() < share
+        else c
         for c in text
     )
     assert _shape(parse_and_check(wide)) == _shape(parse_and_check(text))
 
 
 @SETTINGS
-@given(mutated_speech(), st.sampled_from(["\n", "\n\n", " \n", "\u3000\n"]),
-       st.sampled_from(["", "\n", "\n \n"]))
+@given(
+    mutated_speech(), st.sampled_from(["\n", "\n\n", " \n", "\u3000\n"]), st.sampled_from(["", "\n", "\n \n"])
+)
 def test_it_shifts_every_span_by_leading_blank_lines(text, prefix, suffix):
     plain = _shape(parse_and_check(text))
     padded = _shape(parse_and_check(prefix + text + suffix))

@@ -30,35 +30,38 @@ def _body_sentences(body: str) -> list[str]:
 # --------------------------------------------------------------------------------------------
 # sentences
 
+
 @pytest.mark.parametrize(
     ("body", "expected"),
     [
-        ("今年要抓项目。明年要抓产业！大家有没有信心？",
-         ["今年要抓项目", "明年要抓产业", "大家有没有信心"]),
-        ("抓好春耕备耕!做好秋粮收储?",
-         ["抓好春耕备耕", "做好秋粮收储"]),
+        ("今年要抓项目。明年要抓产业！大家有没有信心？", ["今年要抓项目", "明年要抓产业", "大家有没有信心"]),
+        ("抓好春耕备耕!做好秋粮收储?", ["抓好春耕备耕", "做好秋粮收储"]),
         # a run of terminals closes one sentence
-        ("县发改局要牵头！各乡镇要配合？！",
-         ["县发改局要牵头", "各乡镇要配合"]),
+        ("县发改局要牵头！各乡镇要配合？！", ["县发改局要牵头", "各乡镇要配合"]),
         # a 。 inside quotation marks does not end the sentence
-        ("他强调：“要抓项目。再抓落实。”这是明确要求。",
-         ["他强调：“要抓项目。再抓落实。”这是明确要求"]),
+        ("他强调：“要抓项目。再抓落实。”这是明确要求。", ["他强调：“要抓项目。再抓落实。”这是明确要求"]),
         # nor one inside brackets, full width or half width
-        ("加快园区建设（二期另行安排。详见附件）确保年内完工。下一步要抓招商。",
-         ["加快园区建设（二期另行安排。详见附件）确保年内完工", "下一步要抓招商"]),
-        ("加快园区建设(二期另行安排。详见附件)确保年内完工。",
-         ["加快园区建设(二期另行安排。详见附件)确保年内完工"]),
-        ("实施《清河县城乡供水一体化规划。修订版》确定的工程。",
-         ["实施《清河县城乡供水一体化规划。修订版》确定的工程"]),
+        (
+            "加快园区建设（二期另行安排。详见附件）确保年内完工。下一步要抓招商。",
+            ["加快园区建设（二期另行安排。详见附件）确保年内完工", "下一步要抓招商"],
+        ),
+        (
+            "加快园区建设(二期另行安排。详见附件)确保年内完工。",
+            ["加快园区建设(二期另行安排。详见附件)确保年内完工"],
+        ),
+        (
+            "实施《清河县城乡供水一体化规划。修订版》确定的工程。",
+            ["实施《清河县城乡供水一体化规划。修订版》确定的工程"],
+        ),
         # a paragraph's last sentence may have no closing mark
-        ("加快推进城南片区开发。年内完成征收工作",
-         ["加快推进城南片区开发", "年内完成征收工作"]),
+        ("加快推进城南片区开发。年内完成征收工作", ["加快推进城南片区开发", "年内完成征收工作"]),
         # full-width digits: the ． of ８．５％ is not a sentence end
-        ("地区生产总值增长８．５％。固定资产投资增长１０％。",
-         ["地区生产总值增长８．５％", "固定资产投资增长１０％"]),
+        (
+            "地区生产总值增长８．５％。固定资产投资增长１０％。",
+            ["地区生产总值增长８．５％", "固定资产投资增长１０％"],
+        ),
         # each line is a paragraph of its own
-        ("新建农村公路50公里\n改造危桥3座。",
-         ["新建农村公路50公里", "改造危桥3座"]),
+        ("新建农村公路50公里\n改造危桥3座。", ["新建农村公路50公里", "改造危桥3座"]),
     ],
 )
 def test_it_splits_sentences_at_terminal_marks(body: str, expected: list[str]) -> None:
@@ -87,6 +90,7 @@ def test_it_gives_sentence_spans_that_slice_the_source(body: str) -> None:
 # --------------------------------------------------------------------------------------------
 # headings
 
+
 @pytest.mark.parametrize(
     ("line", "level", "marker", "title"),
     [
@@ -106,7 +110,10 @@ def test_it_recognises_a_numbered_heading(line: str, level: int, marker: str, ti
 
 
 def test_it_splits_a_heading_that_runs_on_from_its_paragraph() -> None:
-    text = SALUTATION + "一、2024年重点工作\n（一）抓项目。今年要新建农村公路30公里。\n（二）抓产业\n县工信局要牵头推进园区建设。\n"
+    text = (
+        SALUTATION
+        + "一、2024年重点工作\n（一）抓项目。今年要新建农村公路30公里。\n（二）抓产业\n县工信局要牵头推进园区建设。\n"
+    )
     doc = _doc(text)
     assert [(h.level, h.marker, h.title) for h in doc.headings] == [
         (1, "一、", "2024年重点工作"),
@@ -123,10 +130,18 @@ def test_it_splits_a_heading_that_runs_on_from_its_paragraph() -> None:
 
 
 def test_it_nests_level_two_headings_under_their_level_one_heading() -> None:
-    doc = _doc(SALUTATION + "一、2024年重点工作\n（一）抓投资\n要扩大有效投资。\n（二）抓产业\n要壮大工业经济。\n"
-               "二、狠抓工作落实\n（一）压实责任\n各部门要建立台账。\n")
+    doc = _doc(
+        SALUTATION + "一、2024年重点工作\n（一）抓投资\n要扩大有效投资。\n（二）抓产业\n要壮大工业经济。\n"
+        "二、狠抓工作落实\n（一）压实责任\n各部门要建立台账。\n"
+    )
     parents = [(h.marker, h.parent.marker if h.parent else None) for h in doc.headings]
-    assert parents == [("一、", None), ("（一）", "一、"), ("（二）", "一、"), ("二、", None), ("（一）", "二、")]
+    assert parents == [
+        ("一、", None),
+        ("（一）", "一、"),
+        ("（二）", "一、"),
+        ("二、", None),
+        ("（一）", "二、"),
+    ]
 
 
 @pytest.mark.parametrize(
@@ -135,7 +150,10 @@ def test_it_nests_level_two_headings_under_their_level_one_heading() -> None:
         # 三、 after 一、 skips 二、: not a heading
         ("一、2023年工作回顾\n去年全县经济增长5%。\n三、这一条不在序列里\n", ["一、"]),
         # （三） after （一）
-        ("一、2024年重点工作\n（一）抓投资\n要扩大有效投资。\n（三）抓产业\n要壮大工业经济。\n", ["一、", "（一）"]),
+        (
+            "一、2024年重点工作\n（一）抓投资\n要扩大有效投资。\n（三）抓产业\n要壮大工业经济。\n",
+            ["一、", "（一）"],
+        ),
         # a marker inside a sentence is no heading
         ("一、2024年重点工作\n我们要做到一、二、三产业融合发展。\n", ["一、"]),
         # repeating 一、 inside a part is not a new part
@@ -193,7 +211,12 @@ def test_it_keeps_front_matter_out_of_the_body(front: str) -> None:
 
 @pytest.mark.parametrize("furniture", ["- 3 -", "— 12 —", "-3-", "第 3 页", "第3页 共12页", "3 / 12", "12"])
 def test_it_leaves_page_furniture_out_of_the_body(furniture: str) -> None:
-    text = SALUTATION + "一、2024年重点工作\n今年要新建农村公路30公里。\n" + furniture + "\n县发改局要牵头推进。\n"
+    text = (
+        SALUTATION
+        + "一、2024年重点工作\n今年要新建农村公路30公里。\n"
+        + furniture
+        + "\n县发改局要牵头推进。\n"
+    )
     doc = _doc(text)
     assert [s.text for s in doc.sentences] == BODY_SENTENCES
     assert [p.kind for p in doc.paragraphs if text[p.start : p.end] == furniture] == ["furniture"]
@@ -219,6 +242,7 @@ def test_it_leaves_endnotes_out_of_the_body(notes: str) -> None:
 # --------------------------------------------------------------------------------------------
 # roles
 
+
 @pytest.mark.parametrize(
     ("title", "role"),
     [
@@ -236,7 +260,8 @@ def test_it_leaves_endnotes_out_of_the_body(notes: str) -> None:
         ("加强党对经济工作的领导", "requirements"),
         ("强化组织保障", "requirements"),
         pytest.param(
-            "2023年工作回顾和当前形势", "review",
+            "2023年工作回顾和当前形势",
+            "review",
         ),
     ],
 )
@@ -266,8 +291,12 @@ def test_it_gives_each_sentence_the_role_of_its_part() -> None:
 # --------------------------------------------------------------------------------------------
 # full-width forms
 
+
 def test_it_reads_full_width_forms_as_ascii_and_reports_them_as_written() -> None:
-    text = SALUTATION + "一、2024年重点工作\n（一）抓增长\n全县地区生产总值增长８．５％左右！规上工业企业新增１２家？\n"
+    text = (
+        SALUTATION
+        + "一、2024年重点工作\n（一）抓增长\n全县地区生产总值增长８．５％左右！规上工业企业新增１２家？\n"
+    )
     doc = _doc(text)
     assert [h.marker for h in doc.headings] == ["一、", "（一）"]
     assert [s.text for s in doc.sentences if s.heading is None] == [
@@ -319,17 +348,27 @@ def test_it_rejoins_hard_wrapped_lines() -> None:
     for s in doc.sentences:
         assert WRAPPED[s.start : s.end] == s.text
     assert [(h.marker, h.title) for h in doc.headings] == [
-        ("一、", "2023年工作回顾"), ("二、", "2024年重点工作"), ("（一）", "全力扩大有效投资"), ("（二）", "持续壮大工业经济"),
+        ("一、", "2023年工作回顾"),
+        ("二、", "2024年重点工作"),
+        ("（一）", "全力扩大有效投资"),
+        ("（二）", "持续壮大工业经济"),
     ]
 
 
 def test_it_does_not_join_lines_of_text_that_is_not_hard_wrapped() -> None:
     text = SALUTATION + "一、2024年重点工作\n新建农村公路50公里\n改造危桥3座\n"
-    assert [s.text for s in _doc(text).sentences] == ["一、2024年重点工作", "新建农村公路50公里", "改造危桥3座"]
+    assert [s.text for s in _doc(text).sentences] == [
+        "一、2024年重点工作",
+        "新建农村公路50公里",
+        "改造危桥3座",
+    ]
 
 
-@pytest.mark.xfail(strict=True, reason="in hard-wrapped text a word broken by the line break is not seen: "
-                                       "`重\\n点项目` is taken for a named project")
+@pytest.mark.xfail(
+    strict=True,
+    reason="in hard-wrapped text a word broken by the line break is not seen: "
+    "`重\\n点项目` is taken for a named project",
+)
 def test_it_reads_a_generic_word_broken_across_lines_as_generic() -> None:
     plan = parse_text(WRAPPED)
     assert [p.replace("\n", "") for p in plan.projects if "点项目" in p.replace("\n", "")] == []
@@ -350,14 +389,18 @@ _WRAPPED_UNIT = """在全县2024年经济工作会议上的讲话
 """
 
 
-@pytest.mark.xfail(strict=True, reason="in hard-wrapped text a unit broken by the line break (`县发\\n改局`) is not found")
+@pytest.mark.xfail(
+    strict=True, reason="in hard-wrapped text a unit broken by the line break (`县发\\n改局`) is not found"
+)
 def test_it_finds_a_unit_broken_across_lines() -> None:
     plan = parse_text(_WRAPPED_UNIT)
     task = next(t for t in plan.tasks if "专项债券资金" in t.text)
     assert [u.replace("\n", "") for u in task.units] == ["县发改局"]
 
 
-@pytest.mark.xfail(strict=True, reason="a page number between two lines of a hard-wrapped sentence cuts the sentence in two")
+@pytest.mark.xfail(
+    strict=True, reason="a page number between two lines of a hard-wrapped sentence cuts the sentence in two"
+)
 def test_it_keeps_a_sentence_whole_across_a_page_break() -> None:
     text = _WRAPPED_UNIT.replace("项\n目5个", "项\n- 3 -\n目5个")
     doc = _doc(text)

@@ -29,8 +29,12 @@ TEMPLATE = """在全县2024年经济工作会议上的讲话
 """
 
 
-def _speech(plan: str = "加强安全生产监管执法。", requirements: str = "各部门要建立任务台账。",
-            review: str = "", analysis: str = "") -> str:
+def _speech(
+    plan: str = "加强安全生产监管执法。",
+    requirements: str = "各部门要建立任务台账。",
+    review: str = "",
+    analysis: str = "",
+) -> str:
     return TEMPLATE.format(plan=plan, requirements=requirements, review=review, analysis=analysis)
 
 
@@ -48,6 +52,7 @@ def _is_task_in(part: str, sentence: str) -> Task | None:
 
 # --------------------------------------------------------------------------------------------
 # the part decides first
+
 
 @pytest.mark.parametrize(
     "sentence",
@@ -72,14 +77,20 @@ def test_it_never_takes_a_review_or_analysis_sentence_as_a_task(part: str, sente
         ("各乡镇要抓好春耕备耕。", "requirements"),
     ],
 )
-def test_it_takes_the_same_directive_as_a_task_in_a_plan_or_requirements_part(sentence: str, part: str) -> None:
+def test_it_takes_the_same_directive_as_a_task_in_a_plan_or_requirements_part(
+    sentence: str, part: str
+) -> None:
     task = _is_task_in(part, sentence)
     assert task is not None and task.role == part
 
 
 def test_it_gives_tasks_only_from_plan_and_requirements_parts() -> None:
-    plan = parse_text(_speech(review="我们要总结经验，加快推进重点项目建设。",
-                              analysis="我们必须加快转型升级，推进产业结构调整。"))
+    plan = parse_text(
+        _speech(
+            review="我们要总结经验，加快推进重点项目建设。",
+            analysis="我们必须加快转型升级，推进产业结构调整。",
+        )
+    )
     assert [(t.text, t.role) for t in plan.tasks] == [
         ("加强安全生产监管执法", "plan"),
         ("各部门要建立任务台账", "requirements"),
@@ -88,6 +99,7 @@ def test_it_gives_tasks_only_from_plan_and_requirements_parts() -> None:
 
 # --------------------------------------------------------------------------------------------
 # tasks and their tier
+
 
 @pytest.mark.parametrize(
     ("sentence", "tier", "deadline", "units", "quantities", "projects"),
@@ -106,8 +118,14 @@ def test_it_gives_tasks_only_from_plan_and_requirements_parts() -> None:
         # measurable: a named project
         ("全力推进清河抽水蓄能电站项目。", "measurable", None, [], [], ["清河抽水蓄能电站项目"]),
         # measurable: all at once
-        ("县发改局要牵头，6月底前完成城南物流园一期工程，新增仓储面积2万平方米。", "measurable",
-         ("6月底前", "2024-06-30"), ["县发改局"], ["2万平方米"], ["城南物流园一期工程"]),
+        (
+            "县发改局要牵头，6月底前完成城南物流园一期工程，新增仓储面积2万平方米。",
+            "measurable",
+            ("6月底前", "2024-06-30"),
+            ["县发改局"],
+            ["2万平方米"],
+            ["城南物流园一期工程"],
+        ),
         # general: a concrete action on a concrete object, nothing more
         ("加强城区集中供水水源地的日常巡查监管。", "general", None, [], [], []),
         ("推进工业园区扩区调规。", "general", None, [], [], []),
@@ -126,7 +144,12 @@ def test_it_gives_tasks_only_from_plan_and_requirements_parts() -> None:
     ],
 )
 def test_it_takes_a_directive_as_a_task_with_its_tier(
-    sentence: str, tier: str, deadline: tuple | None, units: list[str], quantities: list[str], projects: list[str]
+    sentence: str,
+    tier: str,
+    deadline: tuple | None,
+    units: list[str],
+    quantities: list[str],
+    projects: list[str],
 ) -> None:
     task = _is_task_in("plan", sentence)
     assert task is not None
@@ -143,13 +166,16 @@ def test_it_takes_a_directive_with_a_county_indicator_goal_as_a_task_and_a_targe
     task = _find(plan, "全县规上工业增加值增长8%以上")
     assert task is not None and task.tier == "measurable"
     assert [q.text for q in task.quantities] == ["8%"]
-    assert [(plan.targets[i].indicator, plan.targets[i].value, plan.targets[i].qualifier) for i in task.targets] == [
+    assert [
+        (plan.targets[i].indicator, plan.targets[i].value, plan.targets[i].qualifier) for i in task.targets
+    ] == [
         ("规上工业增加值", 8.0, "以上"),
     ]
 
 
 # --------------------------------------------------------------------------------------------
 # not tasks
+
 
 @pytest.mark.parametrize(
     "sentence",
@@ -210,7 +236,9 @@ def test_it_takes_targets_but_no_task_from_the_target_list_sentence() -> None:
 
 
 def test_it_keeps_principle_labels_of_a_dash_list_out_but_takes_its_directives() -> None:
-    plan = parse_text(_speech(plan="——坚持项目为王。\n——坚持创新驱动。\n——推进风光资源有序开发，年内新增并网装机20万千瓦。"))
+    plan = parse_text(
+        _speech(plan="——坚持项目为王。\n——坚持创新驱动。\n——推进风光资源有序开发，年内新增并网装机20万千瓦。")
+    )
     tasks = [(t.text, t.tier) for t in plan.tasks if t.role == "plan"]
     assert tasks == [("——推进风光资源有序开发，年内新增并网装机20万千瓦", "measurable")]
 
@@ -224,10 +252,14 @@ def test_it_takes_the_closing_appeal_for_no_task() -> None:
 # --------------------------------------------------------------------------------------------
 # headings, text and span
 
+
 def test_it_takes_a_heading_sentence_for_no_task() -> None:
     text = _speech(plan="（二）坚持绿色发展理念，推动能源结构转型升级\n县能源局要加快推进风电项目核准。")
     plan = parse_text(text)
-    assert [s.title for s in plan.sections if s.level == 2] == ["做强工业经济", "坚持绿色发展理念，推动能源结构转型升级"]
+    assert [s.title for s in plan.sections if s.level == 2] == [
+        "做强工业经济",
+        "坚持绿色发展理念，推动能源结构转型升级",
+    ]
     assert [t.text for t in plan.tasks if t.role == "plan"] == ["县能源局要加快推进风电项目核准"]
     assert all("坚持绿色发展理念" not in t.text for t in plan.tasks)
 
@@ -267,11 +299,22 @@ def test_it_gives_task_text_equal_to_the_source_at_its_span(plan_text: str) -> N
 @pytest.mark.parametrize(
     ("plan_text", "expected"),
     [
-        ("新建农村公路50公里。县发改局要牵头！各乡镇要配合？", ["新建农村公路50公里", "县发改局要牵头", "各乡镇要配合"]),
-        ("他强调：“要抓项目。再抓落实。”各部门要坚决贯彻落实。", ["他强调：“要抓项目。再抓落实。”各部门要坚决贯彻落实"]),
-        ("加快园区建设（二期另行安排。详见附件）确保年内完工。", ["加快园区建设（二期另行安排。详见附件）确保年内完工"]),
+        (
+            "新建农村公路50公里。县发改局要牵头！各乡镇要配合？",
+            ["新建农村公路50公里", "县发改局要牵头", "各乡镇要配合"],
+        ),
+        (
+            "他强调：“要抓项目。再抓落实。”各部门要坚决贯彻落实。",
+            ["他强调：“要抓项目。再抓落实。”各部门要坚决贯彻落实"],
+        ),
+        (
+            "加快园区建设（二期另行安排。详见附件）确保年内完工。",
+            ["加快园区建设（二期另行安排。详见附件）确保年内完工"],
+        ),
     ],
 )
-def test_it_ends_a_task_at_a_terminal_mark_outside_quotes_and_brackets(plan_text: str, expected: list[str]) -> None:
+def test_it_ends_a_task_at_a_terminal_mark_outside_quotes_and_brackets(
+    plan_text: str, expected: list[str]
+) -> None:
     plan = parse_text(_speech(plan=plan_text))
     assert [t.text for t in plan.tasks if t.role == "plan"] == expected

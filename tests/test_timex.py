@@ -146,7 +146,9 @@ SPEECH = """在全县2023年经济工作会议上的讲话
 def test_it_resolves_task_deadlines_against_the_documents_plan_year() -> None:
     plan = parse_text(SPEECH)
     assert plan.plan_year == 2023
-    deadlines = {t.text: t.deadline and (t.deadline.text, t.deadline.date, t.deadline.placeholder) for t in plan.tasks}
+    deadlines = {
+        t.text: t.deadline and (t.deadline.text, t.deadline.date, t.deadline.placeholder) for t in plan.tasks
+    }
     assert deadlines == {
         "县发改局要在6月底前完成项目储备": ("6月底前", "2023-06-30", False),
         "全年新增规上工业企业10家": ("全年", "2023-12-31", False),

@@ -19,6 +19,7 @@ def _sentence(text: str) -> Sentence:
 # --------------------------------------------------------------------------------------------
 # units
 
+
 def _units(text: str) -> list[str]:
     found = find_units(_sentence(text))
     for u in found:
@@ -129,13 +130,21 @@ def test_it_lists_document_units_from_every_part() -> None:
 # --------------------------------------------------------------------------------------------
 # targets
 
+
 def _targets(text: str) -> list[tuple]:
     found = find_targets(_sentence(text), YEAR)
     for t in found:
         assert text[t.start : t.end] == t.text
     return [
-        (t.data["indicator"], t.data["measure"], t.data["value"], t.data["placeholder"], t.data["unit"],
-         t.data["qualifier"], t.data["period"])
+        (
+            t.data["indicator"],
+            t.data["measure"],
+            t.data["value"],
+            t.data["placeholder"],
+            t.data["unit"],
+            t.data["qualifier"],
+            t.data["period"],
+        )
         for t in found
     ]
 
@@ -147,19 +156,29 @@ def _targets(text: str) -> list[tuple]:
         ("地区生产总值增长６．５％左右", [("地区生产总值", "growth", 6.5, False, "%", "左右", "2024")]),
         ("城镇登记失业率控制在4.5%以内", [("城镇登记失业率", "rate", 4.5, False, "%", "以内", "2024")]),
         ("不良贷款率降到1.5%以内", [("不良贷款率", "rate", 1.5, False, "%", "以内", "2024")]),
-        ("城乡居民人均可支配收入分别增长6%和7%", [
-            ("城镇居民人均可支配收入", "growth", 6.0, False, "%", "", "2024"),
-            ("农村居民人均可支配收入", "growth", 7.0, False, "%", "", "2024"),
-        ]),
-        ("马铃薯、蔬菜产量分别达到10万吨、25万吨", [
-            ("马铃薯产量", "level", 10.0, False, "万吨", "", "2024"),
-            ("蔬菜产量", "level", 25.0, False, "万吨", "", "2024"),
-        ]),
+        (
+            "城乡居民人均可支配收入分别增长6%和7%",
+            [
+                ("城镇居民人均可支配收入", "growth", 6.0, False, "%", "", "2024"),
+                ("农村居民人均可支配收入", "growth", 7.0, False, "%", "", "2024"),
+            ],
+        ),
+        (
+            "马铃薯、蔬菜产量分别达到10万吨、25万吨",
+            [
+                ("马铃薯产量", "level", 10.0, False, "万吨", "", "2024"),
+                ("蔬菜产量", "level", 25.0, False, "万吨", "", "2024"),
+            ],
+        ),
         ("装备制造业产值突破*亿元", [("装备制造业产值", "level", None, True, "亿元", "突破", "2024")]),
-        ("城乡居民人均可支配收入增速与经济增长同步",
-         [("城乡居民人均可支配收入", "relative", None, False, "", "同步", "2024")]),
-        ("农村常住居民人均可支配收入稳步增长",
-         [("农村常住居民人均可支配收入", "growth", None, False, "", "", "2024")]),
+        (
+            "城乡居民人均可支配收入增速与经济增长同步",
+            [("城乡居民人均可支配收入", "relative", None, False, "", "同步", "2024")],
+        ),
+        (
+            "农村常住居民人均可支配收入稳步增长",
+            [("农村常住居民人均可支配收入", "growth", None, False, "", "", "2024")],
+        ),
         ("规上工业增加值增长8%以上", [("规上工业增加值", "growth", 8.0, False, "%", "以上", "2024")]),
         ("二产增加值增长x%", [("二产增加值", "growth", None, True, "%", "", "2024")]),
         ("一般公共预算收入超过10亿元", [("一般公共预算收入", "level", 10.0, False, "亿元", "以上", "2024")]),
@@ -168,16 +187,25 @@ def _targets(text: str) -> list[tuple]:
         ("一季度地区生产总值增长6%", [("地区生产总值", "growth", 6.0, False, "%", "", "2024Q1")]),
         ("上半年固定资产投资增长10%", [("固定资产投资", "growth", 10.0, False, "%", "", "2024H1")]),
         ("地区生产总值年均增长7%", [("地区生产总值", "growth", 7.0, False, "%", "", "2024-2025")]),
-        ("地区生产总值增长6.5%左右，到2025年突破70亿元", [
-            ("地区生产总值", "growth", 6.5, False, "%", "左右", "2025"),
-            ("地区生产总值", "level", 70.0, False, "亿元", "突破", "2025"),
-        ]),
-        pytest.param("到2025年地区生产总值突破70亿元", [("地区生产总值", "level", 70.0, False, "亿元", "突破", "2025")]),
+        (
+            "地区生产总值增长6.5%左右，到2025年突破70亿元",
+            [
+                ("地区生产总值", "growth", 6.5, False, "%", "左右", "2025"),
+                ("地区生产总值", "level", 70.0, False, "亿元", "突破", "2025"),
+            ],
+        ),
+        pytest.param(
+            "到2025年地区生产总值突破70亿元", [("地区生产总值", "level", 70.0, False, "亿元", "突破", "2025")]
+        ),
         pytest.param("森林覆盖率提高到35%", [("森林覆盖率", "rate", 35.0, False, "%", "", "2024")]),
-        pytest.param("固定资产投资增长不低于10%", [("固定资产投资", "growth", 10.0, False, "%", "不低于", "2024")]),
+        pytest.param(
+            "固定资产投资增长不低于10%", [("固定资产投资", "growth", 10.0, False, "%", "不低于", "2024")]
+        ),
         pytest.param("城镇新增就业2800人", [("城镇新增就业", "level", 2800.0, False, "人", "", "2024")]),
-        pytest.param("城乡居民人均可支配收入增长与经济增长同步",
-                     [("城乡居民人均可支配收入", "relative", None, False, "", "同步", "2024")]),
+        pytest.param(
+            "城乡居民人均可支配收入增长与经济增长同步",
+            [("城乡居民人均可支配收入", "relative", None, False, "", "同步", "2024")],
+        ),
     ],
 )
 def test_it_finds_targets(text: str, expected: list[tuple]) -> None:
@@ -226,6 +254,7 @@ def test_it_takes_targets_only_from_the_plan() -> None:
 # --------------------------------------------------------------------------------------------
 # projects
 
+
 def _projects(sentence: str) -> list[str]:
     doc = run(Document(text="同志们：\n" + sentence + "。\n"))
     for p in doc.projects:
@@ -245,15 +274,23 @@ def _projects(sentence: str) -> list[str]:
         ("推进包兰铁路电气化改造", ["包兰铁路电气化改造"]),
         # two full names joined by 和 or 、
         ("年内建成投运城南物流园一期工程和青石镇光伏储能项目", ["城南物流园一期工程", "青石镇光伏储能项目"]),
-        ("加快实施清河水库除险加固工程和城北污水处理厂提标改造项目", ["清河水库除险加固工程", "城北污水处理厂提标改造项目"]),
+        (
+            "加快实施清河水库除险加固工程和城北污水处理厂提标改造项目",
+            ["清河水库除险加固工程", "城北污水处理厂提标改造项目"],
+        ),
         ("建成投运青石镇光伏储能项目、城南物流园一期工程", ["青石镇光伏储能项目", "城南物流园一期工程"]),
         # a list sharing 等项目
         pytest.param("推进金山新材料、宏达冷链物流等项目", ["金山新材料", "宏达冷链物流"]),
-        pytest.param("推进金山新材料、北辰光伏组件和宏达冷链物流等项目建设", ["金山新材料", "北辰光伏组件", "宏达冷链物流"]),
+        pytest.param(
+            "推进金山新材料、北辰光伏组件和宏达冷链物流等项目建设",
+            ["金山新材料", "北辰光伏组件", "宏达冷链物流"],
+        ),
         # the work after the name is not part of it
         pytest.param("加快宏达冷链物流项目建设", ["宏达冷链物流项目"]),
         # two names sharing one suffix are listed once, as the whole string
-        pytest.param("推进第一中学综合楼和实验小学教学楼改扩建项目", ["第一中学综合楼和实验小学教学楼改扩建项目"]),
+        pytest.param(
+            "推进第一中学综合楼和实验小学教学楼改扩建项目", ["第一中学综合楼和实验小学教学楼改扩建项目"]
+        ),
     ],
 )
 def test_it_finds_named_projects(text: str, expected: list[str]) -> None:

@@ -23,7 +23,10 @@ _PART = re.compile(pattern_alternation(words("structure", "part_heading")))
 _TITLE_END = re.compile(r"[。!?]")
 _TRAILING = ",.;:、，。；：!?！？ "
 
-_ROLE_WORDS = {role: re.compile(alternation(words("roles", role))) for role in ("review", "analysis", "requirements", "plan")}
+_ROLE_WORDS = {
+    role: re.compile(alternation(words("roles", role)))
+    for role in ("review", "analysis", "requirements", "plan")
+}
 _PAST = re.compile(alternation(words("roles", "past_marker")))
 _DIRECTIVE = re.compile(alternation(words("roles", "directive_marker")))
 

@@ -123,8 +123,13 @@ def _looks_like_text(text: str, private_use: bool = False) -> bool:
     sample = text[:20000]
     if not sample:
         return True
-    bad = sum(1 for c in sample if (ord(c) < 32 and c not in "\n\r\t\f\v\x1a") or 0x7F <= ord(c) <= 0x9F
-              or (private_use and 0xE000 <= ord(c) <= 0xF8FF))
+    bad = sum(
+        1
+        for c in sample
+        if (ord(c) < 32 and c not in "\n\r\t\f\v\x1a")
+        or 0x7F <= ord(c) <= 0x9F
+        or (private_use and 0xE000 <= ord(c) <= 0xF8FF)
+    )
     return bad / len(sample) < 0.01
 
 
@@ -146,6 +151,7 @@ def _plausible_chinese(text: str) -> bool:
 
 
 # --- .docx -------------------------------------------------------------------------------------------
+
 
 def _docx_text(data: bytes, name: str) -> str:
     try:
@@ -171,13 +177,29 @@ _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
 _VAL = _W + "val"
 _P, _TBL, _TR, _TC, _TCPR, _SDT, _SDT_CONTENT = (
-    _W + t for t in ("p", "tbl", "tr", "tc", "tcPr", "sdt", "sdtContent"))
+    _W + t for t in ("p", "tbl", "tr", "tc", "tcPr", "sdt", "sdtContent")
+)
 # wrappers whose content counts as if it stood in their place
 _WRAPPERS = {_W + t for t in ("sdt", "customXml", "ins", "moveTo", "smartTag")}
 # inside a paragraph: what Word does not show as its text (deleted revisions, field codes, text boxes
 # drawn over the page, ruby annotations), and the alternative rendering of what is already read
-_SKIP = {_W + t for t in ("pPr", "rPr", "del", "moveFrom", "txbxContent", "instrText", "delText",
-                          "delInstrText", "rt", "footnoteReference", "endnoteReference", "commentReference")}
+_SKIP = {
+    _W + t
+    for t in (
+        "pPr",
+        "rPr",
+        "del",
+        "moveFrom",
+        "txbxContent",
+        "instrText",
+        "delText",
+        "delInstrText",
+        "rt",
+        "footnoteReference",
+        "endnoteReference",
+        "commentReference",
+    )
+}
 _SKIP.add(_MC_FALLBACK)
 _TEXT = _W + "t"
 _SPECIAL = {_W + "tab": "\t", _W + "ptab": "\t", _W + "br": "\n", _W + "cr": "\n", _W + "noBreakHyphen": "-"}
@@ -281,8 +303,9 @@ class _Numbering:
         links: dict[str, str] = {}
         for abstract in numbering.iterchildren(_W + "abstractNum"):
             abstract_id = abstract.get(_W + "abstractNumId")
-            self.levels[abstract_id] = {int(lvl.get(_W + "ilvl", "0")): _level(lvl)
-                                        for lvl in abstract.iterchildren(_W + "lvl")}
+            self.levels[abstract_id] = {
+                int(lvl.get(_W + "ilvl", "0")): _level(lvl) for lvl in abstract.iterchildren(_W + "lvl")
+            }
             link = abstract.find(_W + "numStyleLink")
             if link is not None:
                 links[abstract_id] = link.get(_VAL)
@@ -364,8 +387,10 @@ def _numpr(ppr) -> tuple[str | None, int | None]:
         return None, None
     num_id = numpr.find(_W + "numId")
     ilvl = numpr.find(_W + "ilvl")
-    return (num_id.get(_VAL) if num_id is not None else None,
-            int(ilvl.get(_VAL, "0")) if ilvl is not None else None)
+    return (
+        num_id.get(_VAL) if num_id is not None else None,
+        int(ilvl.get(_VAL, "0")) if ilvl is not None else None,
+    )
 
 
 def _level(lvl) -> dict:
@@ -375,9 +400,14 @@ def _level(lvl) -> dict:
 
     rpr = lvl.find(_W + "rPr")
     hidden = rpr is not None and rpr.find(_W + "vanish") is not None
-    return {"start": int(val("start", "1") or 1), "format": val("numFmt", "decimal"),
-            "text": val("lvlText", "") or "", "suffix": val("suff", "tab"), "hidden": hidden,
-            "style": val("pStyle", None)}
+    return {
+        "start": int(val("start", "1") or 1),
+        "format": val("numFmt", "decimal"),
+        "text": val("lvlText", "") or "",
+        "suffix": val("suff", "tab"),
+        "hidden": hidden,
+        "style": val("pStyle", None),
+    }
 
 
 _DIGITS = "零一二三四五六七八九"
@@ -413,8 +443,21 @@ def _roman(n: int) -> str:
     if not 0 < n < 4000:
         return str(n)
     out = ""
-    for value, numeral in ((1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"),
-                           (50, "L"), (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")):
+    for value, numeral in (
+        (1000, "M"),
+        (900, "CM"),
+        (500, "D"),
+        (400, "CD"),
+        (100, "C"),
+        (90, "XC"),
+        (50, "L"),
+        (40, "XL"),
+        (10, "X"),
+        (9, "IX"),
+        (5, "V"),
+        (4, "IV"),
+        (1, "I"),
+    ):
         while n >= value:
             out += numeral
             n -= value
@@ -422,8 +465,14 @@ def _roman(n: int) -> str:
 
 
 def _format_number(n: int, fmt: str) -> str:
-    if fmt in ("chineseCounting", "chineseCountingThousand", "japaneseCounting", "taiwaneseCounting",
-               "taiwaneseCountingThousand", "koreanCounting"):
+    if fmt in (
+        "chineseCounting",
+        "chineseCountingThousand",
+        "japaneseCounting",
+        "taiwaneseCounting",
+        "taiwaneseCountingThousand",
+        "koreanCounting",
+    ):
         return _chinese(n)
     if fmt in ("chineseLegalSimplified", "japaneseLegal"):
         return _chinese(n, _LEGAL, "拾佰仟")

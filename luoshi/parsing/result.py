@@ -13,8 +13,17 @@ def _section(h: Heading) -> Section:
 
 def _target(m: Mention) -> Target:
     d = m.data
-    return Target(indicator=d["indicator"], measure=d["measure"], value=d["value"], placeholder=d["placeholder"],
-                  unit=d["unit"], qualifier=d["qualifier"], period=d["period"], text=m.text, span=(m.start, m.end))
+    return Target(
+        indicator=d["indicator"],
+        measure=d["measure"],
+        value=d["value"],
+        placeholder=d["placeholder"],
+        unit=d["unit"],
+        qualifier=d["qualifier"],
+        period=d["period"],
+        text=m.text,
+        span=(m.start, m.end),
+    )
 
 
 def _task(s: Sentence, target_index: dict[int, int]) -> Task:
@@ -26,11 +35,16 @@ def _task(s: Sentence, target_index: dict[int, int]) -> Task:
         section=s.section.title if s.section else "",
         part=s.part.title if s.part else "",
         role=s.role,
-        deadline=Deadline(deadline.text, deadline.data["date"], deadline.data["placeholder"],
-                          (deadline.start, deadline.end)) if deadline else None,
+        deadline=Deadline(
+            deadline.text, deadline.data["date"], deadline.data["placeholder"], (deadline.start, deadline.end)
+        )
+        if deadline
+        else None,
         units=_unique(m.text for m in s.of_kind("actor")),
-        quantities=[Quantity(q.text, q.data["unit"], q.data["placeholder"], (q.start, q.end))
-                    for q in s.of_kind("quantity")],
+        quantities=[
+            Quantity(q.text, q.data["unit"], q.data["placeholder"], (q.start, q.end))
+            for q in s.of_kind("quantity")
+        ],
         projects=_unique(m.text for m in s.of_kind("project")),
         targets=[target_index[id(t)] for t in s.of_kind("target") if id(t) in target_index],
     )
@@ -50,7 +64,9 @@ def to_plan(doc: Document) -> Plan:
         tasks=[_task(s, target_index) for s in doc.sentences if s.is_task and not is_target_list(s)],
         units=_unique(u.text for u in doc.units),
         projects=_unique(p.text for p in doc.projects),
-        facts=[Fact(f.text, doc.text[f.data["sentence"][0]:f.data["sentence"][1]], (f.start, f.end))
-               for f in doc.facts],
+        facts=[
+            Fact(f.text, doc.text[f.data["sentence"][0] : f.data["sentence"][1]], (f.start, f.end))
+            for f in doc.facts
+        ],
         characters=len(doc.text),
     )

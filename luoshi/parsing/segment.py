@@ -61,7 +61,9 @@ def _front_matter(doc: Document, lines: list[tuple[int, int]]) -> int:
             continue
         if _SALUTATION.match(line):
             return count + 1
-        titleish = len(line) <= 40 and not any(c in line for c in _TERMINALS) and not _STARTS_NUMBERED.match(line)
+        titleish = (
+            len(line) <= 40 and not any(c in line for c in _TERMINALS) and not _STARTS_NUMBERED.match(line)
+        )
         if _BYLINE.search(line) or titleish:
             count += 1
             continue

@@ -7,9 +7,11 @@ from .plan import Plan
 
 def summary(plan: Plan) -> str:
     lines = [f"{plan.source or '文稿'}  规划年度 {plan.plan_year}  ({plan.characters} 字)"]
-    lines.append(f"结构: {len(plan.sections)} 个标题; 目标 {len(plan.targets)} 项; 任务 {len(plan.tasks)} 项"
-                 f" (可量化 {sum(t.tier == 'measurable' for t in plan.tasks)}); 项目 {len(plan.projects)} 个;"
-                 f" 单位 {len(plan.units)} 个")
+    lines.append(
+        f"结构: {len(plan.sections)} 个标题; 目标 {len(plan.targets)} 项; 任务 {len(plan.tasks)} 项"
+        f" (可量化 {sum(t.tier == 'measurable' for t in plan.tasks)}); 项目 {len(plan.projects)} 个;"
+        f" 单位 {len(plan.units)} 个"
+    )
     if plan.targets:
         lines.append("\n预期目标")
         for t in plan.targets:

@@ -11,4 +11,6 @@ def facts(doc: Document) -> None:
         if sentence.role != "review" or sentence.heading is not None:
             continue
         for q in sentence.of_kind("quantity"):
-            doc.facts.append(Mention("fact", q.start, q.end, q.text, {"sentence": (sentence.start, sentence.end)}))
+            doc.facts.append(
+                Mention("fact", q.start, q.end, q.text, {"sentence": (sentence.start, sentence.end)})
+            )

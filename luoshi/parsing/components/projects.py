@@ -19,7 +19,9 @@ _CUT = re.compile(alternation(words("projects", "cut")))
 _OPENERS = sorted(set(words("projects", "verb")), key=len, reverse=True)
 _GENERIC = re.compile(alternation(words("projects", "generic")) + f"|{_SUFFIX}|建设|项目|工程|改造|提升|升级")
 _COUNT = re.compile(r"^(?:[xX*\d]+|[一二两三四五六七八九十几多]+)(?:个|批|所|项|处|座|类|家)")
-_FIGURE = re.compile(r"(?:[\d.xX*]+|[一二三四五六七八九十]+期)(?:万|千|百|亿)?(?:千瓦|兆瓦|瓦|吨|亩|头|个|座|处|米|期|级)?")
+_FIGURE = re.compile(
+    r"(?:[\d.xX*]+|[一二三四五六七八九十]+期)(?:万|千|百|亿)?(?:千瓦|兆瓦|瓦|吨|亩|头|个|座|处|米|期|级)?"
+)
 _LIST_END = re.compile(r"等(?:重点|重大)?(?:项目|工程)")
 _BOUNDARY = set(",，。;；:：、“”!?！？《》")
 _ITEM_SPLIT = re.compile(r"、|和|及|以及")
@@ -123,8 +125,14 @@ def find_projects(sentence: Sentence) -> list[Mention]:
 
 def _outermost(found: list[Mention]) -> list[Mention]:
     """`青石镇光伏` inside `青石镇光伏储能项目`: keep the whole name only."""
-    return [m for m in found if not any(o is not m and o.start <= m.start and m.end <= o.end
-                                        and (o.start, o.end) != (m.start, m.end) for o in found)]
+    return [
+        m
+        for m in found
+        if not any(
+            o is not m and o.start <= m.start and m.end <= o.end and (o.start, o.end) != (m.start, m.end)
+            for o in found
+        )
+    ]
 
 
 def _split_pairs(sentence: Sentence, found: list[Mention]) -> list[Mention]:
@@ -135,7 +143,9 @@ def _split_pairs(sentence: Sentence, found: list[Mention]) -> list[Mention]:
         cut = 0
         for j in _JOIN.finditer(local):
             if _END_AT.search(local, 0, j.start()) and j.start() - cut >= 4 and len(local) - j.end() >= 4:
-                out.append(_mention(sentence, m.start - sentence.start + cut, m.start - sentence.start + j.start()))
+                out.append(
+                    _mention(sentence, m.start - sentence.start + cut, m.start - sentence.start + j.start())
+                )
                 cut = j.end()
         out.append(_mention(sentence, m.start - sentence.start + cut, m.end - sentence.start))
     return out
@@ -151,7 +161,9 @@ def projects(doc: Document) -> None:
     for sentence in doc.sentences:
         if sentence.heading is not None:
             continue
-        found = [m for m in _split_pairs(sentence, _outermost(find_projects(sentence))) if not _acting(sentence, m)]
+        found = [
+            m for m in _split_pairs(sentence, _outermost(find_projects(sentence))) if not _acting(sentence, m)
+        ]
         sentence.mentions.extend(found)
         for p in found:
             seen.setdefault(p.text, p)

@@ -85,7 +85,13 @@ def _measure(indicator: str, verb: str, unit: str, lead: str) -> str:
         return "relative"
     if re.search(r"(率|比例|比重|覆盖率)$", indicator) and unit in ("%", ""):
         return "growth" if verb and re.fullmatch(_GROWTH, verb) else "rate"
-    if verb and re.fullmatch(_GROWTH, verb) or "增速" in (verb or "") or "增幅" in (verb or "") or unit == "%":
+    if (
+        verb
+        and re.fullmatch(_GROWTH, verb)
+        or "增速" in (verb or "")
+        or "增幅" in (verb or "")
+        or unit == "%"
+    ):
         return "growth"
     return "level"
 
@@ -158,11 +164,20 @@ def find_targets(sentence: Sentence, year: int) -> list[Mention]:
             p = by_year.group(1)
         if folded.startswith(("的增速", "的增长"), m.end()):
             verb = "增长"
-        found.append(_target(
-            sentence, clause_start, m.end(), indicator=indicator,
-            measure=_measure(indicator, verb, unit, lead), value=None if placeholder else float(num),
-            placeholder=placeholder, unit=unit, qualifier=_qualifier(verb, lead, m.group("qual") or ""), period=p,
-        ))
+        found.append(
+            _target(
+                sentence,
+                clause_start,
+                m.end(),
+                indicator=indicator,
+                measure=_measure(indicator, verb, unit, lead),
+                value=None if placeholder else float(num),
+                placeholder=placeholder,
+                unit=unit,
+                qualifier=_qualifier(verb, lead, m.group("qual") or ""),
+                period=p,
+            )
+        )
         taken.append((clause_start, m.end()))
     for m in _QUAL_RE.finditer(folded):
         if any(a <= m.start() < b for a, b in taken):
@@ -170,16 +185,44 @@ def find_targets(sentence: Sentence, year: int) -> list[Mention]:
         ind = _indicator_before(folded, m.start())
         if ind is None:
             if "目标任务" in m.group(0):
-                found.append(_target(sentence, m.start(), m.end(), indicator=_task_goal(m.group(0)), measure="level",
-                                     value=None, placeholder=False, unit="", qualifier="", period=period))
+                found.append(
+                    _target(
+                        sentence,
+                        m.start(),
+                        m.end(),
+                        indicator=_task_goal(m.group(0)),
+                        measure="level",
+                        value=None,
+                        placeholder=False,
+                        unit="",
+                        qualifier="",
+                        period=period,
+                    )
+                )
             continue
         ind_start, indicator = ind
         phrase = m.group(0)
         relative = "同步" in phrase or "高于" in phrase
-        measure = "relative" if relative else ("growth" if "增长" in phrase else ("rate" if indicator.endswith("率") else "level"))
+        measure = (
+            "relative"
+            if relative
+            else ("growth" if "增长" in phrase else ("rate" if indicator.endswith("率") else "level"))
+        )
         qualifier = "同步" if "同步" in phrase else ("高于" if "高于" in phrase else "")
-        found.append(_target(sentence, ind_start, m.end(), indicator=sentence.text[ind_start : ind_start + len(indicator)],
-                             measure=measure, value=None, placeholder=False, unit="", qualifier=qualifier, period=period))
+        found.append(
+            _target(
+                sentence,
+                ind_start,
+                m.end(),
+                indicator=sentence.text[ind_start : ind_start + len(indicator)],
+                measure=measure,
+                value=None,
+                placeholder=False,
+                unit="",
+                qualifier=qualifier,
+                period=period,
+            )
+        )
     return found
 
 
@@ -216,11 +259,20 @@ def _list_targets(sentence: Sentence, m: re.Match, period: str) -> list[Mention]
     for name, (num, unit) in zip(names, values, strict=True):
         unit = unit or values[-1][1]
         placeholder = bool(_PLACEHOLDER.search(num))
-        out.append(_target(
-            sentence, start, m.end(), indicator=name, measure=_measure(name, verb, unit, ""),
-            value=None if placeholder else float(num), placeholder=placeholder, unit=unit,
-            qualifier=_qualifier(verb, "", m.group("qual") or ""), period=period,
-        ))
+        out.append(
+            _target(
+                sentence,
+                start,
+                m.end(),
+                indicator=name,
+                measure=_measure(name, verb, unit, ""),
+                value=None if placeholder else float(num),
+                placeholder=placeholder,
+                unit=unit,
+                qualifier=_qualifier(verb, "", m.group("qual") or ""),
+                period=period,
+            )
+        )
     return out
 
 

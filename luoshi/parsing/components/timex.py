@@ -16,8 +16,20 @@ from ..lexicon import pattern_alternation, words
 
 _NUM = r"(?:\d{1,2}|[一二三四五六七八九十]{1,3}|[xX*]{1,2})"
 _PH = re.compile(r"[xX*]")
-_CN_MONTH = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10,
-             "十一": 11, "十二": 12}
+_CN_MONTH = {
+    "一": 1,
+    "二": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+    "十": 10,
+    "十一": 11,
+    "十二": 12,
+}
 
 _SPECIFIC = re.compile(
     rf"(?:(?P<y1>(?:19|20)\d{{2}})年|今年|明年)?"
@@ -25,14 +37,28 @@ _SPECIFIC = re.compile(
     rf"(?P<rest>底前|底|末前|末|中旬前|上旬前|下旬前|份前|份|前|以前|之前)"
     rf"(?:(?:和|、|至|或)(?P<m2>{_NUM})月(?:(?P<d2>{_NUM})日)?(?:底前|底|前|份))?)"
 )
-_QUARTER = re.compile(r"(?:今年|年内)?(?P<q>第?一季度|上半年|前三季度|第?三季度|下半年|第?四季度|第?二季度)(?:末|底)?(?:前)?")
-_TO_YEAR = re.compile(r"(?:到|至|于)(?P<y>(?:19|20)\d{2})年(?:底|末)?(?:前)?|(?P<y2>(?:19|20)\d{2})年(?:底|末)(?:前)?")
+_QUARTER = re.compile(
+    r"(?:今年|年内)?(?P<q>第?一季度|上半年|前三季度|第?三季度|下半年|第?四季度|第?二季度)(?:末|底)?(?:前)?"
+)
+_TO_YEAR = re.compile(
+    r"(?:到|至|于)(?P<y>(?:19|20)\d{2})年(?:底|末)?(?:前)?|(?P<y2>(?:19|20)\d{2})年(?:底|末)(?:前)?"
+)
 _YEAR_END = re.compile(pattern_alternation(words("time", "year_end")))
 _NOT = re.compile(pattern_alternation(words("time", "not_deadline")))
 _EVENT = re.compile(pattern_alternation(words("time", "event_deadline")))
-_QUARTER_END = {"一季度": (3, 31), "第一季度": (3, 31), "第二季度": (6, 30), "二季度": (6, 30),
-                "上半年": (6, 30), "前三季度": (9, 30), "三季度": (9, 30), "第三季度": (9, 30),
-                "下半年": (12, 31), "四季度": (12, 31), "第四季度": (12, 31)}
+_QUARTER_END = {
+    "一季度": (3, 31),
+    "第一季度": (3, 31),
+    "第二季度": (6, 30),
+    "二季度": (6, 30),
+    "上半年": (6, 30),
+    "前三季度": (9, 30),
+    "三季度": (9, 30),
+    "第三季度": (9, 30),
+    "下半年": (12, 31),
+    "四季度": (12, 31),
+    "第四季度": (12, 31),
+}
 
 
 def _month(token: str) -> int | None:
@@ -87,8 +113,16 @@ def find_deadline(sentence: Sentence, year: int) -> Mention | None:
         if _blocked(folded, start, end):
             return
         candidates.append(
-            (rank, Mention("deadline", sentence.start + start, sentence.start + end, sentence.text[start:end],
-                           {"date": when, "placeholder": placeholder}))
+            (
+                rank,
+                Mention(
+                    "deadline",
+                    sentence.start + start,
+                    sentence.start + end,
+                    sentence.text[start:end],
+                    {"date": when, "placeholder": placeholder},
+                ),
+            )
         )
 
     for m in _SPECIFIC.finditer(folded):

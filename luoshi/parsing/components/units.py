@@ -21,10 +21,16 @@ _DOMAIN = alternation(words("units", "domain_department"))
 _ENTERPRISE = alternation(words("units", "enterprise_word"))
 _HAN = r"[\u4e00-\u9fff]"
 
-_FIRST = "".join(sorted(
-    {w[0] for section in ("organ", "level", "department", "collective", "domain_department") for w in words("units", section)}
-    | set("中X*县旗市区盟蒙妇党")
-))
+_FIRST = "".join(
+    sorted(
+        {
+            w[0]
+            for section in ("organ", "level", "department", "collective", "domain_department")
+            for w in words("units", section)
+        }
+        | set("中X*县旗市区盟蒙妇党")
+    )
+)
 # the lookahead on the first character lets the engine skip most positions at once
 _UNIT = re.compile(
     rf"(?=[{re.escape(_FIRST)}])(?:(?P<party>中共[\u4e00-\u9fffX*]{{0,6}}?(?:[县旗市区省]委员会|[县旗市区省]委)|中国共产党[\u4e00-\u9fffX*]{{1,12}}?委员会)"
@@ -55,8 +61,12 @@ def _bodies(folded: str) -> list[tuple[int, int, str]]:
     out = []
     for m in _BODY_END.finditer(folded):
         start = m.start()
-        while start > 0 and m.start() - start < 18 and folded[start - 1] not in _NOT_BODY_CHAR \
-                and _BODY_CHAR.match(folded[start - 1]):
+        while (
+            start > 0
+            and m.start() - start < 18
+            and folded[start - 1] not in _NOT_BODY_CHAR
+            and _BODY_CHAR.match(folded[start - 1])
+        ):
             start -= 1
         if m.start() - start >= 2:
             begin = _body_start(folded, start, m.end())
@@ -78,16 +88,25 @@ def find_units(sentence: Sentence) -> list[Mention]:
             continue
         split = _SPLIT_COLLECTIVE.match(folded, start)
         if split:
-            out.append(Mention("unit", sentence.start + start, sentence.start + split.end(),
-                               sentence.text[start : split.end()], {"kind": kind}))
+            out.append(
+                Mention(
+                    "unit",
+                    sentence.start + start,
+                    sentence.start + split.end(),
+                    sentence.text[start : split.end()],
+                    {"kind": kind},
+                )
+            )
             start = split.end()
-        out.append(Mention("unit", sentence.start + start, sentence.start + end, sentence.text[start:end], {"kind": kind}))
+        out.append(
+            Mention(
+                "unit", sentence.start + start, sentence.start + end, sentence.text[start:end], {"kind": kind}
+            )
+        )
     return out
 
 
-_BODY_STOP = re.compile(
-    rf"(?:\d+|[xX*])个|{alternation(words('units_roles', 'body_opener'))}"
-)
+_BODY_STOP = re.compile(rf"(?:\d+|[xX*])个|{alternation(words('units_roles', 'body_opener'))}")
 
 
 def _body_start(folded: str, start: int, end: int) -> int | None:
