@@ -59,6 +59,55 @@ def _write(text: str, output: str | None) -> None:
         sys.stdout.write(text + "\n")
 
 
+def _django() -> None:
+    import os
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "luoshi.settings")
+    import django
+
+    django.setup()
+
+
+def _serve(args: argparse.Namespace) -> int:
+    _django()
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=0)
+    if args.demo:
+        from luoshi.demo.build import ensure_demo
+
+        accounts = ensure_demo()
+        print("演示县已就绪 (demo county ready). 账号 (accounts):")
+        for username, password, role in accounts:
+            print(f"  {role:<8} {username:<12} {password}")
+    from luoshi.ledger.models import Task
+    from luoshi.supervision.warnings import refresh_colours
+
+    refresh_colours(Task.objects.filter(plan__status="published"))
+    from waitress import serve
+
+    from luoshi.wsgi import application
+
+    print(f"http://{args.host}:{args.port}/  (Ctrl+C 停止)", flush=True)
+    serve(application, host=args.host, port=args.port, threads=args.threads, _quiet=True)
+    return 0
+
+
+def _remind(args: argparse.Namespace) -> int:
+    _django()
+    from luoshi.supervision.reminders import run_reminders
+
+    return run_reminders(send=args.send, out=sys.stdout)
+
+
+def _manage(args: argparse.Namespace) -> int:
+    _django()
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["luoshi manage", *args.rest])
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="luoshi", description="luoshi (落实): 讲话 → 任务台账")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -67,6 +116,18 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--format", choices=("text", "json", "xlsx"), default="text")
     p.add_argument("-o", "--output", help="输出文件 (output file)")
     p.set_defaults(handler=_parse)
+    s = commands.add_parser("serve", help="运行台账系统 (run the ledger web application)")
+    s.add_argument("--demo", action="store_true", help="建立并使用演示县 (build and use a demo county)")
+    s.add_argument("--host", default="127.0.0.1")
+    s.add_argument("--port", type=int, default=8000)
+    s.add_argument("--threads", type=int, default=8)
+    s.set_defaults(handler=_serve)
+    r = commands.add_parser("remind", help="列出或发送填报提醒 (list or send report reminders)")
+    r.add_argument("--send", action="store_true", help="发送邮件并升级 (send and escalate); 默认只列出")
+    r.set_defaults(handler=_remind)
+    m = commands.add_parser("manage", help="Django 管理命令 (Django management commands)")
+    m.add_argument("rest", nargs=argparse.REMAINDER)
+    m.set_defaults(handler=_manage)
     args = parser.parse_args(argv)
     return args.handler(args)
 

@@ -1,0 +1,259 @@
+"""Import a speech as a draft plan, edit the draft, publish it as the year's ledger."""
+
+from __future__ import annotations
+
+import re
+
+from django.db import transaction
+from django.db.models import F, Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from luoshi.ledger.models import Assignment, Output, Plan, Project, Section, Target, Task
+from luoshi.ledger.services import ConcurrentEdit, NotAllowed, audit
+from luoshi.org.models import Region, User
+from luoshi.org.services import alias_index, match_unit
+from luoshi.parsing.pipeline import parse_text
+from luoshi.parsing.plan import Plan as ParsedPlan
+from luoshi.parsing.read import InputRefused, read_bytes
+from luoshi.supervision.warnings import refresh_colours
+
+_NUMBER = re.compile(r"[\d.]+")
+
+
+def import_document(region: Region, name: str, data: bytes, actor: User) -> Plan:
+    """Parse an uploaded speech and store it as a draft plan. Raises InputRefused for a bad file,
+    before anything is written."""
+    text = read_bytes(data, name)
+    parsed = parse_text(text, name)
+    if not parsed.tasks:
+        raise InputRefused(_("%(name)s: 没有识别出任何任务，请确认这是讲话或工作报告。") % {"name": name})
+    return _store(region, name, text, parsed, actor)
+
+
+@transaction.atomic
+def _store(region: Region, name: str, text: str, parsed: ParsedPlan, actor: User) -> Plan:
+    title = name.rsplit(".", 1)[0][:120]
+    plan = Plan.objects.create(
+        region=region,
+        title=title,
+        year=parsed.plan_year,
+        source_name=name[:200],
+        source_text=text,
+        created_by=actor,
+    )
+    sections: dict[str, Section] = {}
+    parent: Section | None = None
+    for order, s in enumerate(parsed.sections):
+        section = Section.objects.create(
+            plan=plan,
+            parent=parent if s.level == 2 else None,
+            level=s.level,
+            marker=s.marker,
+            title=s.title[:300],
+            role=s.role,
+            order=order,
+            source_start=s.span[0],
+            source_end=s.span[1],
+        )
+        if s.level == 1:
+            parent = section
+        sections.setdefault(s.title, section)
+    targets = [
+        Target(
+            plan=plan,
+            indicator=t.indicator[:120],
+            measure=t.measure,
+            value=t.value,
+            placeholder=t.placeholder,
+            unit=t.unit,
+            qualifier=t.qualifier,
+            period=t.period,
+            text=t.text[:300],
+            source_start=t.span[0],
+            source_end=t.span[1],
+        )
+        for t in parsed.targets
+    ]
+    Target.objects.bulk_create(targets)
+    projects = {p: Project.objects.create(plan=plan, name=p[:200]) for p in parsed.projects}
+    units = alias_index(region)
+    for number, t in enumerate(parsed.tasks, 1):
+        task = Task.objects.create(
+            plan=plan,
+            region=region,
+            number=number,
+            section=sections.get(t.section) or sections.get(t.part),
+            text=t.text,
+            source_start=t.span[0],
+            source_end=t.span[1],
+            tier=t.tier,
+            deadline=t.deadline.date if t.deadline and t.deadline.date else None,
+            deadline_text=t.deadline.text[:60] if t.deadline else "",
+        )
+        seen: set[int] = set()
+        rows = []
+        for mention in t.units:
+            unit = match_unit(region, mention, units)
+            if unit and unit.pk not in seen:
+                seen.add(unit.pk)
+                rows.append(
+                    Assignment(
+                        task=task,
+                        unit=unit,
+                        role=Assignment.Role.LEAD if not rows else Assignment.Role.COOPERATE,
+                    )
+                )
+        Assignment.objects.bulk_create(rows)
+        Output.objects.bulk_create(
+            Output(
+                task=task,
+                name=_output_name(t.text, q.span[0] - t.span[0]),
+                goal=q.text[:60],
+                unit=q.unit[:20],
+                goal_value=_value(q.text),
+            )
+            for q in t.quantities
+        )
+        task.projects.set([projects[p] for p in t.projects if p in projects])
+        task.targets.set([targets[i] for i in t.targets if i < len(targets)])
+    audit(
+        None,
+        actor,
+        "import",
+        "plan",
+        plan.pk,
+        {"source": name, "tasks": len(parsed.tasks)},
+        region_id=region.pk,
+    )
+    return plan
+
+
+def _output_name(sentence: str, offset: int) -> str:
+    """The words before a quantity name what it counts: `新建高标准农田3.2万亩` → 新建高标准农田."""
+    head = re.split(r"[，,；;。：:、]", sentence[:offset])[-1]
+    return (head[-20:] or _("数量")).strip()
+
+
+def _value(text: str) -> float | None:
+    m = _NUMBER.search(text)
+    try:
+        return float(m.group()) if m else None
+    except ValueError:
+        return None
+
+
+def _draft_task(task: Task) -> Task:
+    if task.plan.status != Plan.Status.DRAFT:
+        raise NotAllowed(_("计划已发布，请在台账中修改任务。"))
+    return task
+
+
+@transaction.atomic
+def drop_task(task: Task, actor: User) -> None:
+    """Remove a sentence that is not a task from the draft."""
+    _draft_task(task)
+    audit(None, actor, "drop", "task", task.pk, {"text": task.text}, region_id=task.region_id)
+    plan = task.plan
+    task.delete()
+    _renumber(plan)
+
+
+@transaction.atomic
+def merge_tasks(first: Task, second: Task, actor: User) -> Task:
+    """Join two draft tasks into the first; the second's units, outputs and projects come along."""
+    _draft_task(first)
+    _draft_task(second)
+    if first.plan_id != second.plan_id or first.pk == second.pk:
+        raise NotAllowed(_("只能合并同一计划中的两项任务。"))
+    if second.number < first.number:
+        first, second = second, first
+    first.text = f"{first.text}。{second.text}"
+    first.source_end = max(first.source_end or 0, second.source_end or 0)
+    first.deadline = first.deadline or second.deadline
+    first.deadline_text = first.deadline_text or second.deadline_text
+    if second.tier == Task.Tier.MEASURABLE:
+        first.tier = Task.Tier.MEASURABLE
+    first.version = F("version") + 1
+    first.save()
+    have = set(first.assignments.values_list("unit_id", flat=True))
+    for a in second.assignments.all():
+        if a.unit_id not in have:
+            Assignment.objects.create(task=first, unit_id=a.unit_id, role=Assignment.Role.COOPERATE)
+    second.outputs.update(task=first)
+    first.projects.add(*second.projects.all())
+    first.targets.add(*second.targets.all())
+    audit(None, actor, "merge", "task", first.pk, {"merged": second.text}, region_id=first.region_id)
+    second.delete()
+    _renumber(first.plan)
+    first.refresh_from_db()
+    return first
+
+
+@transaction.atomic
+def split_task(task: Task, at: int, actor: User) -> Task:
+    """Split a draft task's text at character `at`; the second half becomes a new task after it."""
+    _draft_task(task)
+    text = task.text
+    if not 0 < at < len(text):
+        raise NotAllowed(_("拆分位置不在任务内容中。"))
+    head, tail = text[:at].rstrip("，,；; "), text[at:].lstrip("，,；;。 ")
+    if not head or not tail:
+        raise NotAllowed(_("拆分后两部分都不能为空。"))
+    Task.objects.filter(plan=task.plan, number__gt=task.number).update(number=F("number") + 1)
+    new = Task.objects.create(
+        plan=task.plan,
+        region=task.region,
+        number=task.number + 1,
+        section=task.section,
+        text=tail,
+        source_start=(task.source_start or 0) + at if task.source_start is not None else None,
+        source_end=task.source_end,
+        tier=task.tier,
+    )
+    Assignment.objects.bulk_create(
+        Assignment(task=new, unit_id=a.unit_id, role=a.role) for a in task.assignments.all()
+    )
+    Task.objects.filter(pk=task.pk).update(
+        text=head,
+        source_end=(task.source_start or 0) + len(head) if task.source_start is not None else None,
+        version=F("version") + 1,
+    )
+    audit(None, actor, "split", "task", task.pk, {"into": [head, tail]}, region_id=task.region_id)
+    return new
+
+
+def _renumber(plan: Plan) -> None:
+    tasks = list(plan.tasks.order_by("number", "id"))
+    for n, task in enumerate(tasks, 1):
+        task.number = n
+    Task.objects.bulk_update(tasks, ["number"], batch_size=500)
+
+
+@transaction.atomic
+def publish_plan(plan: Plan, actor: User) -> Plan:
+    """The draft becomes the year's ledger: units see their tasks and reporting starts."""
+    current = Plan.objects.select_for_update().get(pk=plan.pk)
+    if current.status != Plan.Status.DRAFT:
+        raise ConcurrentEdit()
+    if not current.tasks.exists():
+        raise NotAllowed(_("计划中没有任务，不能发布。"))
+    current.status = Plan.Status.PUBLISHED
+    current.published_at = timezone.now()
+    current.published_by = actor
+    current.save(update_fields=["status", "published_at", "published_by"])
+    audit(
+        None,
+        actor,
+        "publish",
+        "plan",
+        current.pk,
+        {"tasks": current.tasks.count()},
+        region_id=current.region_id,
+    )
+    refresh_colours(current.tasks.all())
+    return current
+
+
+def next_number(plan: Plan) -> int:
+    return (plan.tasks.aggregate(n=Max("number"))["n"] or 0) + 1
