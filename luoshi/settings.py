@@ -160,7 +160,9 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
+STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = HOME / "static"
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise looks there first; the files come from finders
 MEDIA_ROOT = Path(envstr("LUOSHI_MEDIA_ROOT", str(HOME / "media")))
 MEDIA_URL = "/media/"
 WHITENOISE_USE_FINDERS = True  # serves the vendored static files without a collectstatic step

@@ -21,6 +21,12 @@ SPEECH = """在清水县2025年经济工作会议上的讲话
 """
 
 
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    """Real hashing costs a second per user; tests check permissions, not password strength."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def county(db):
     from luoshi.org.models import Leader, Region, Unit, UnitAlias

@@ -137,3 +137,25 @@ def refresh_colour(task: Task, today: date | None = None) -> Task:
         Task.objects.filter(pk=task.pk).update(colour=colour, colour_reason=reason)
         task.colour, task.colour_reason = colour, reason
     return task
+
+
+@transaction.atomic
+def edit_task(
+    task: Task,
+    actor: User,
+    version: int,
+    *,
+    lead: Unit | None,
+    cooperating: list[Unit],
+    **fields: Any,
+) -> Task:
+    """The office's edit form in one step: fields and units change together or not at all, both
+    checked against the `version` the form was opened with."""
+    current = update_task(task, actor, version, **fields)
+    before = _unit_names(current)
+    wanted_coop = [u for u in dict.fromkeys(cooperating) if u != lead]
+    after = {"lead": [lead.name] if lead else [], "cooperate": [u.name for u in wanted_coop]}
+    # set_units always bumps the version; skip it when the units stay as they were
+    if before["lead"] != after["lead"] or sorted(before["cooperate"]) != sorted(after["cooperate"]):
+        current = set_units(current, actor, current.version, lead, wanted_coop)
+    return current

@@ -10,6 +10,7 @@ form feed, vertical tab, U+2028/U+2029 all become `\\n`).
 from __future__ import annotations
 
 import io
+import unicodedata
 import zipfile
 from pathlib import Path
 
@@ -96,6 +97,8 @@ def _decode(data: bytes, name: str) -> str:
     if b"\x00" in data:
         raise _binary(name)
     text = _utf8(data)
+    if text is not None and data[:3] != b"\xef\xbb\xbf" and _reads_better_as_gb18030(text, data):
+        text = None
     if text is None:
         try:
             text = data.decode("gb18030")
@@ -106,6 +109,20 @@ def _decode(data: bytes, name: str) -> str:
     if not _looks_like_text(text):
         raise _binary(name)
     return text
+
+
+def _reads_better_as_gb18030(text: str, data: bytes) -> bool:
+    """A few GB18030 characters can also be valid UTF-8 (全 is C8 AB, which UTF-8 reads as ȫ).
+    A Chinese document decoded as UTF-8 into Latin letters with accents and no Han is GB18030."""
+    if any("\u4e00" <= c <= "\u9fff" for c in text):
+        return False
+    if not any("\u00c0" <= c <= "\u02af" for c in text):
+        return False
+    try:
+        other = data.decode("gb18030")
+    except UnicodeDecodeError:
+        return False
+    return any("\u4e00" <= c <= "\u9fff" for c in other)
 
 
 def _utf8(data: bytes) -> str | None:
@@ -137,10 +154,13 @@ def _plausible_chinese(text: str) -> bool:
     """GB18030 decodes almost any bytes. Chinese prose in it is nearly all GB2312 punctuation and
     level-1 (common) characters; Latin-1, Big5 or broken UTF-8 read as GB18030 is not."""
     sample = [c for c in text[:20000] if ord(c) > 0x7F]
-    if not sample:
-        return True
+    if len(sample) < 20:
+        return True  # too little to judge; a few symbols decode alike in many encodings
     common = 0
     for c in sample:
+        if unicodedata.category(c)[0] in "PSZN":
+            common += 1  # punctuation, symbols and digits in any form (· “ ” ％ ①)
+            continue
         try:
             lead = c.encode("gb2312")[0]
         except UnicodeEncodeError:

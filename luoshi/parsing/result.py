@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from .components.targets import is_target_list
-from .document import Document, Heading, Mention, Sentence
+from .document import Document, Heading, Mention, Sentence, fold
 from .plan import Deadline, Fact, Plan, Quantity, Section, Target, Task
 
 
@@ -51,7 +51,11 @@ def _task(s: Sentence, target_index: dict[int, int]) -> Task:
 
 
 def _unique(items) -> list[str]:
-    return list(dict.fromkeys(items))
+    """Distinct names; `１0万吨` and `10万吨` are one name written in two widths."""
+    seen: dict[str, str] = {}
+    for item in items:
+        seen.setdefault(fold(item), item)
+    return list(seen.values())
 
 
 def to_plan(doc: Document) -> Plan:

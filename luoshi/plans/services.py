@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+from datetime import date
+from typing import Any
 
 from django.db import transaction
 from django.db.models import F, Max
@@ -10,8 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from luoshi.ledger.models import Assignment, Output, Plan, Project, Section, Target, Task
-from luoshi.ledger.services import ConcurrentEdit, NotAllowed, audit
-from luoshi.org.models import Region, User
+from luoshi.ledger.services import ConcurrentEdit, NotAllowed, audit, set_outputs, set_units, update_task
+from luoshi.org.models import Leader, Region, Unit, User
 from luoshi.org.services import alias_index, match_unit
 from luoshi.parsing.pipeline import parse_text
 from luoshi.parsing.plan import Plan as ParsedPlan
@@ -257,3 +259,79 @@ def publish_plan(plan: Plan, actor: User) -> Plan:
 
 def next_number(plan: Plan) -> int:
     return (plan.tasks.aggregate(n=Max("number"))["n"] or 0) + 1
+
+
+# What the office types into a task's text to cut it in two when it saves the row (a marker is
+# easier to place than a character offset); the full-width form is what Chinese input methods give.
+SPLIT_MARKS = ("||", "｜｜")
+
+
+@transaction.atomic
+def edit_draft_task(
+    task: Task,
+    actor: User,
+    version: int,
+    *,
+    text: str,
+    leader: Leader | None,
+    deadline: date | None,
+    tier: str,
+    lead: Unit | None,
+    cooperating: list[Unit],
+    outputs: list[dict[str, Any]],
+) -> list[Task]:
+    """Save one reviewed row of a draft in one step: fields, units and outputs, each audited by the
+    ledger's own verbs, all refused together when `version` is stale. A split marker in the text cuts
+    the task in two after saving; the tasks the row became are returned (one, or two after a split)."""
+    _draft_task(task)
+    at = None
+    for mark in SPLIT_MARKS:
+        if mark in text:
+            at = text.index(mark)
+            text = text.replace(mark, "", 1)
+            break
+    current = update_task(task, actor, version, text=text, leader=leader, deadline=deadline, tier=tier)
+    wanted = _unit_ids(lead, cooperating)
+    have = _assigned_ids(current)
+    if wanted != have:
+        current = set_units(current, actor, current.version, lead, cooperating)
+    before = [(o.name, o.goal) for o in current.outputs.all()]
+    if before != [(o["name"], o["goal"]) for o in outputs]:
+        set_outputs(current, actor, outputs)
+        # outputs are part of the row a second reviewer may hold open: bump so their save is refused
+        Task.objects.filter(pk=current.pk).update(version=F("version") + 1)
+    current.refresh_from_db()
+    if at is None:
+        return [current]
+    return [current, split_task(current, at, actor)]
+
+
+def _unit_ids(lead: Unit | None, cooperating: list[Unit]) -> tuple[int | None, list[int]]:
+    lead_id = lead.pk if lead else None
+    seen = {lead_id}
+    others = []
+    for unit in cooperating:
+        if unit.pk not in seen:
+            seen.add(unit.pk)
+            others.append(unit.pk)
+    return lead_id, others
+
+
+def _assigned_ids(task: Task) -> tuple[int | None, list[int]]:
+    lead_id = None
+    others = []
+    for unit_id, role in task.assignments.order_by("id").values_list("unit_id", "role"):
+        if role == Assignment.Role.LEAD and lead_id is None:
+            lead_id = unit_id
+        else:
+            others.append(unit_id)
+    return lead_id, others
+
+
+def check_version(task: Task, version: int | None) -> None:
+    """Refuse a drop, merge or split made from a page opened before someone else saved the task."""
+    if (
+        version is not None
+        and Task.objects.filter(pk=task.pk).values_list("version", flat=True).first() != version
+    ):
+        raise ConcurrentEdit()

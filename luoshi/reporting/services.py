@@ -10,14 +10,27 @@ from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import F
+from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from luoshi.ledger.models import Output, Task
+from luoshi.ledger.models import Assignment, Output, Task
 from luoshi.ledger.services import NotAllowed, audit, refresh_colour
+from luoshi.org.access import tasks_for
 from luoshi.org.models import User
 from luoshi.reporting.models import Attachment, ProgressReport, ReportValue
-from luoshi.supervision.warnings import period_start
+from luoshi.supervision.warnings import period_start, previous_period
+
+# The first bytes each allowed type must start with, so a program renamed to .pdf is refused too.
+# .txt has no signature; it only has to be text, checked below.
+_SIGNATURES: dict[str, tuple[bytes, ...]] = {
+    ".pdf": (b"%PDF-",),
+    ".jpg": (b"\xff\xd8\xff",),
+    ".jpeg": (b"\xff\xd8\xff",),
+    ".png": (b"\x89PNG\r\n\x1a\n",),
+    ".docx": (b"PK\x03\x04",),
+    ".xlsx": (b"PK\x03\x04",),
+}
 
 
 @dataclass
@@ -29,6 +42,7 @@ class ReportInput:
 
 
 def check_attachment(upload: UploadedFile) -> None:
+    """Refuse a file of a type not allowed, too large, or whose content is not what its name says."""
     suffix = Path(upload.name or "").suffix.lower()
     if suffix not in settings.LUOSHI_ATTACHMENT_TYPES:
         raise NotAllowed(
@@ -37,27 +51,54 @@ def check_attachment(upload: UploadedFile) -> None:
         )
     if upload.size > settings.LUOSHI_ATTACHMENT_MAX_BYTES:
         raise NotAllowed(
-            _("附件 %(name)s 超过 %(mb)d MB。")
-            % {"name": upload.name, "mb": settings.LUOSHI_ATTACHMENT_MAX_BYTES // 1024 // 1024}
+            _("附件 %(name)s 超过 %(max)s。")
+            % {"name": upload.name, "max": filesizeformat(settings.LUOSHI_ATTACHMENT_MAX_BYTES)}
         )
+    upload.seek(0)
+    head = upload.read(512)
+    upload.seek(0)
+    signatures = _SIGNATURES.get(suffix)
+    looks_wrong = (signatures is not None and not head.startswith(signatures)) or (
+        suffix == ".txt" and b"\x00" in head
+    )
+    if looks_wrong:
+        raise NotAllowed(
+            _("附件 %(name)s 的内容与扩展名 %(suffix)s 不符，请上传原始文件。")
+            % {"name": upload.name, "suffix": suffix}
+        )
+
+
+def report_periods(task: Task, today: date | None = None) -> list[date]:
+    """The periods a unit may report on today: this one, and the last one (a late report)."""
+    today = today or timezone.localdate()
+    return [period_start(task.schedule, today), previous_period(task.schedule, today)]
 
 
 @transaction.atomic
 def submit_report(
     task: Task, actor: User, data: ReportInput, files: list[UploadedFile] = (), period: date | None = None
 ) -> ProgressReport:
-    """A unit reports on a task it leads or helps with. Checked, stored whole or not at all."""
-    if not (actor.is_unit and actor.unit_id and task.assignments.filter(unit_id=actor.unit_id).exists()):
+    """A unit reports on a task it leads or helps with. Checked, stored whole or not at all.
+
+    Every report is stored and audited; only the lead unit's report (or any unit's when the task has
+    no lead) moves the task's progress, status and output values, so a cooperating unit reporting on
+    its share cannot overwrite the lead's figures or close the task."""
+    roles = dict(task.assignments.values_list("unit_id", "role")) if actor.is_unit and actor.unit_id else {}
+    if actor.unit_id not in roles:
         raise NotAllowed(_("只能填报本单位承担的任务。"))
+    moves_task = roles[actor.unit_id] == Assignment.Role.LEAD or Assignment.Role.LEAD not in roles.values()
     if not 0 <= data.percent <= 100:
         raise NotAllowed(_("完成进度应在 0 到 100 之间。"))
     if not data.text.strip():
         raise NotAllowed(_("请填写进展情况。"))
     for upload in files:
         check_attachment(upload)
-    outputs = {o.pk: o for o in Output.objects.filter(task=task, pk__in=data.values)}
-    if set(data.values) - set(outputs):
-        raise NotAllowed(_("指标不属于该任务。"))
+    if data.values:
+        known = set(Output.objects.filter(task=task, pk__in=data.values).values_list("pk", flat=True))
+        if set(data.values) - known:
+            raise NotAllowed(_("指标不属于该任务。"))
+    if period is not None and period not in report_periods(task):
+        raise NotAllowed(_("只能填报本期或上一期的进展。"))
     now = timezone.now()
     report = ProgressReport.objects.create(
         task=task,
@@ -80,21 +121,32 @@ def submit_report(
             content_type=(upload.content_type or "")[:100],
         )
     # the lead unit's latest figures stand until the office says otherwise
-    fields = {"last_report_at": now, "progress": data.percent, "version": F("version") + 1}
-    if data.done:
-        fields["status"] = Task.Status.DONE
-    elif task.status == Task.Status.NOT_STARTED:
-        fields["status"] = Task.Status.IN_PROGRESS
+    fields = {"last_report_at": now, "version": F("version") + 1}
+    if moves_task:
+        fields["progress"] = data.percent
+        if data.done:
+            fields["status"] = Task.Status.DONE
+        elif task.status == Task.Status.NOT_STARTED:
+            fields["status"] = Task.Status.IN_PROGRESS
     Task.objects.filter(pk=task.pk).update(**fields)
-    for output_id, value in data.values.items():
-        Output.objects.filter(pk=output_id).update(current_value=value)
+    if moves_task:
+        # in output id order, so two reports on one task never lock the same rows in opposite orders
+        for output_id, value in sorted(data.values.items()):
+            Output.objects.filter(pk=output_id).update(current_value=value)
     audit(
         task,
         actor,
         "submit",
         "report",
         report.pk,
-        {"percent": data.percent, "period": report.period.isoformat(), "files": [f.name for f in files]},
+        {
+            "percent": data.percent,
+            "period": report.period.isoformat(),
+            "done": data.done,
+            "values": {str(k): v for k, v in data.values.items()},
+            "files": [f.name for f in files],
+            "moves_task": moves_task,
+        },
     )
     task.refresh_from_db()
     refresh_colour(task)
@@ -121,3 +173,27 @@ def review_report(report: ProgressReport, actor: User, accept: bool, comment: st
     audit(current.task, actor, "accept" if accept else "return", "report", current.pk, {"comment": comment})
     refresh_colour(current.task)
     return current
+
+
+def submit_rows(actor: User, rows: list[dict]) -> tuple[int, list[str]]:
+    """Apply the confirmed rows of an uploaded workbook (`excel.Preview.payload()`): one report and
+    one transaction per row, so a row refused now (the task was reassigned since the preview) costs
+    only that row. Returns the number saved and a message per refused row."""
+    tasks = tasks_for(actor).in_bulk([r["task_id"] for r in rows])
+    saved, refused = 0, []
+    for row in rows:
+        task = tasks.get(row["task_id"])
+        try:
+            if task is None:
+                raise NotAllowed(_("只能填报本单位承担的任务。"))
+            data = ReportInput(
+                text=row["text"],
+                percent=row["percent"],
+                values={int(v["output_id"]): float(v["new"]) for v in row["values"]},
+                done=bool(row["done"]),
+            )
+            submit_report(task, actor, data)
+            saved += 1
+        except NotAllowed as e:
+            refused.append(_("第 %(row)d 行：%(message)s") % {"row": row["row"], "message": e})
+    return saved, refused
