@@ -1,2 +1,8 @@
+from django.urls import path
+
+from luoshi.dashboard import views
+
 app_name = "dashboard"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.index, name="index"),
+]

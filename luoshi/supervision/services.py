@@ -5,14 +5,26 @@ from __future__ import annotations
 from datetime import date
 
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from luoshi.ledger.models import Task
 from luoshi.ledger.services import ConcurrentEdit, NotAllowed, audit
+from luoshi.org.access import region_ids
 from luoshi.org.models import Unit, User
 from luoshi.supervision.models import Instruction, NoticeReply, SupervisionNotice
+
+
+def notices_for(user: User) -> QuerySet[SupervisionNotice]:
+    """The notices a user may see: the office and leaders those of their region (a city's counties
+    included), a unit only those sent to it. Every view fetches notices through this."""
+    notices = SupervisionNotice.objects.filter(region_id__in=region_ids(user))
+    if user.is_unit and not user.is_superuser:
+        if user.unit_id is None:
+            return notices.none()
+        notices = notices.filter(unit_id=user.unit_id)
+    return notices
 
 
 def _office(actor: User) -> None:
@@ -56,6 +68,11 @@ def issue_notice(
     return notice
 
 
+def _not_closed(notice: SupervisionNotice) -> None:
+    if notice.status == SupervisionNotice.Status.CLOSED:
+        raise NotAllowed(_("督办单已办结。"))
+
+
 def _transition(notice: SupervisionNotice, version: int, status: str, **fields) -> SupervisionNotice:
     updated = SupervisionNotice.objects.filter(pk=notice.pk, version=version).update(
         status=status, version=F("version") + 1, **fields
@@ -70,6 +87,8 @@ def _transition(notice: SupervisionNotice, version: int, status: str, **fields) 
 def reply_notice(notice: SupervisionNotice, actor: User, text: str, version: int) -> SupervisionNotice:
     if not (actor.is_unit and actor.unit_id == notice.unit_id):
         raise NotAllowed(_("只能回复发给本单位的督办单。"))
+    if notice.status == SupervisionNotice.Status.REPLIED:
+        raise NotAllowed(_("督办单已回复，等待督查室办理。"))
     if notice.status not in (SupervisionNotice.Status.OPEN, SupervisionNotice.Status.ESCALATED):
         raise NotAllowed(_("督办单已办结，不能再回复。"))
     if not text.strip():
@@ -84,6 +103,7 @@ def reply_notice(notice: SupervisionNotice, actor: User, text: str, version: int
 @transaction.atomic
 def close_notice(notice: SupervisionNotice, actor: User, version: int) -> SupervisionNotice:
     _office(actor)
+    _not_closed(notice)
     notice = _transition(notice, version, SupervisionNotice.Status.CLOSED, closed_at=timezone.now())
     for task in notice.tasks.all():
         audit(task, actor, "close", "notice", notice.pk, {"number": notice.number})
@@ -94,6 +114,7 @@ def close_notice(notice: SupervisionNotice, actor: User, version: int) -> Superv
 def escalate_notice(notice: SupervisionNotice, actor: User, version: int) -> SupervisionNotice:
     """Not resolved: raise the level one step and send it back to the unit for another reply."""
     _office(actor)
+    _not_closed(notice)
     higher = {SupervisionNotice.Level.BLUE: SupervisionNotice.Level.YELLOW}.get(
         notice.level, SupervisionNotice.Level.RED
     )

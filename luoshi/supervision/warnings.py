@@ -6,18 +6,28 @@ In order, the first that applies:
 2. red    — the deadline has passed (已超期), or progress is more than LUOSHI_RED_BEHIND points
             behind the schedule;
 3. yellow — progress is LUOSHI_YELLOW_BEHIND to LUOSHI_RED_BEHIND points behind, or the last
-            complete period (month, or week for weekly tasks) has no report that was not returned;
+            complete period (month, or week for weekly tasks) has no report that was not returned,
+            when the task owes one for it (see reporting periods below);
 4. blue   — the deadline is within LUOSHI_BLUE_DAYS days;
 5. green  — on schedule.
 
 The schedule runs from 1 January of the plan's year to the deadline (31 December when the task has
 none): on a day d it expects (d − start) / (deadline − start) × 100 percent.
+
+Reporting periods, shared by the rule, the reminders (supervision/reminders.py) and the dashboard:
+- a period is a month (or, for weekly tasks, a Monday-to-Sunday week), named by its first day;
+- a task owes a report for every period that starts on or after 1 January of its plan year and
+  on or before its deadline (31 December when it has none), once that period is complete;
+- a report stands unless the office returned it; a returned report counts as missing;
+- a report is on time when it was submitted during its period (Asia/Shanghai): before the period
+  ended, which is when the rule above starts to show the period as missing, and not before it
+  began.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
 from django.utils import timezone
@@ -30,6 +40,14 @@ def period_start(schedule: str, day: date) -> date:
     if schedule == Task.Schedule.WEEKLY:
         return day - timedelta(days=day.weekday())
     return day.replace(day=1)
+
+
+def next_period(schedule: str, start: date) -> date:
+    """First day of the period after the one starting (or containing) `start`."""
+    start = period_start(schedule, start)
+    if schedule == Task.Schedule.WEEKLY:
+        return start + timedelta(days=7)
+    return date(start.year + start.month // 12, start.month % 12 + 1, 1)
 
 
 def previous_period(schedule: str, today: date) -> date:
@@ -63,7 +81,7 @@ def colour_of(
     if behind >= settings.LUOSHI_YELLOW_BEHIND:
         return Task.Colour.YELLOW, _("滞后序时进度 %(points)d 个百分点") % {"points": round(behind)}
     due = previous_period(task.schedule, today)
-    if due >= start and today <= end + timedelta(days=31):
+    if report_due(task.schedule, year, task.deadline, due):
         periods = set(reported) if reported is not None else _reported_periods(task)
         if due not in periods:
             return Task.Colour.YELLOW, _("%(period)s 未填报进展") % {
@@ -72,6 +90,50 @@ def colour_of(
     if task.deadline and (task.deadline - today).days <= settings.LUOSHI_BLUE_DAYS:
         return Task.Colour.BLUE, _("距完成时限还有 %(days)d 天") % {"days": (task.deadline - today).days}
     return Task.Colour.GREEN, _("按序时推进")
+
+
+def period_label(schedule: str, start: date) -> str:
+    """How a period is written for people: 2025年3月, or 2025-03-10 当周."""
+    return _period_label(schedule, start)
+
+
+def first_period(schedule: str, year: int) -> date:
+    """The first period of a plan year: January, or the first week that starts in the year."""
+    start = date(year, 1, 1)
+    first = period_start(schedule, start)
+    return first if first >= start else next_period(schedule, first)
+
+
+def last_period(schedule: str, year: int, deadline: date | None) -> date:
+    """The last period a task owes a report for: the one holding its deadline (31 December when none)."""
+    return period_start(schedule, deadline or date(year, 12, 31))
+
+
+def report_due(schedule: str, year: int, deadline: date | None, period: date) -> bool:
+    """Whether a task of this plan year and deadline owes a report for the period starting `period`."""
+    return first_period(schedule, year) <= period <= last_period(schedule, year, deadline)
+
+
+def due_periods(
+    schedule: str, year: int, deadline: date | None, today: date, until: date | None = None
+) -> list[date]:
+    """The complete periods a task owes reports for by `today`, oldest first; `until` (a done task's
+    last report) ends them early."""
+    last = min(last_period(schedule, year, deadline), previous_period(schedule, today))
+    if until is not None:
+        last = min(last, period_start(schedule, until))
+    periods = []
+    current = first_period(schedule, year)
+    while current <= last:
+        periods.append(current)
+        current = next_period(schedule, current)
+    return periods
+
+
+def on_time_cutoff(schedule: str, period: date) -> datetime:
+    """A report for `period` is on time when submitted before this moment (and not before the period
+    began): local midnight when the period ends."""
+    return timezone.make_aware(datetime.combine(next_period(schedule, period), time.min))
 
 
 def _period_label(schedule: str, start: date) -> str:
@@ -90,21 +152,30 @@ def _reported_periods(task: Task) -> set[date]:
     )
 
 
-def refresh_colours(tasks, today: date | None = None) -> int:
-    """Recompute and store the colour of many tasks with three queries and one update per change."""
+def standing_periods(task_ids: Iterable[int]) -> dict[int, set[date]]:
+    """Periods with a report that stands (not returned), for many tasks in one query per 10,000."""
     from luoshi.reporting.models import ProgressReport
 
+    periods: dict[int, set[date]] = {pk: set() for pk in task_ids}
+    ids = list(periods)
+    # chunked: SQLite refuses statements with more than 32,766 parameters
+    for i in range(0, len(ids), 10_000):
+        rows = (
+            ProgressReport.objects.filter(task_id__in=ids[i : i + 10_000])
+            .exclude(status=ProgressReport.Status.RETURNED)
+            .values_list("task_id", "period")
+            .distinct()
+        )
+        for task_id, period in rows:
+            periods[task_id].add(period)
+    return periods
+
+
+def refresh_colours(tasks, today: date | None = None) -> int:
+    """Recompute and store the colour of many tasks with two queries and one bulk update."""
     today = today or timezone.localdate()
     tasks = list(tasks.select_related("plan"))
-    periods: dict[int, set[date]] = {t.pk: set() for t in tasks}
-    rows = (
-        ProgressReport.objects.filter(task_id__in=periods)
-        .exclude(status=ProgressReport.Status.RETURNED)
-        .values_list("task_id", "period")
-        .distinct()
-    )
-    for task_id, period in rows:
-        periods[task_id].add(period)
+    periods = standing_periods(t.pk for t in tasks)
     changed = []
     for task in tasks:
         colour, reason = colour_of(task, today, periods[task.pk])
