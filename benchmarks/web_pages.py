@@ -78,34 +78,74 @@ def build(rebuild: bool) -> None:
                 for u in range(UNITS)
             )
             User.objects.create_user(f"office{c}", password=PASSWORD, role=User.Role.OFFICE, region=region)
-            User.objects.create_user(f"unit{c}", password=PASSWORD, role=User.Role.UNIT, region=region, unit=units[0])
-            plan = Plan.objects.create(region=region, title=f"{year}年重点任务", year=year, source_name="bench.txt",
-                                       source_text="基准" * 500, status=Plan.Status.PUBLISHED, published_at=now)
-            sections = [Section.objects.create(plan=plan, level=1, marker=f"{s + 1}、", title=f"第{s + 1}部分",
-                                               role="plan", order=s, source_start=0, source_end=2) for s in range(8)]
+            User.objects.create_user(
+                f"unit{c}", password=PASSWORD, role=User.Role.UNIT, region=region, unit=units[0]
+            )
+            plan = Plan.objects.create(
+                region=region,
+                title=f"{year}年重点任务",
+                year=year,
+                source_name="bench.txt",
+                source_text="基准" * 500,
+                status=Plan.Status.PUBLISHED,
+                published_at=now,
+            )
+            sections = [
+                Section.objects.create(
+                    plan=plan,
+                    level=1,
+                    marker=f"{s + 1}、",
+                    title=f"第{s + 1}部分",
+                    role="plan",
+                    order=s,
+                    source_start=0,
+                    source_end=2,
+                )
+                for s in range(8)
+            ]
             tasks = Task.objects.bulk_create(
-                Task(plan=plan, region=region, number=n + 1, section=sections[n % 8],
-                     text=f"推进第{n + 1}项重点工作，完成年度目标任务", source_start=0, source_end=10,
-                     tier=Task.Tier.MEASURABLE, deadline=date(year, rng.randint(1, 12), 28), leader=leader,
-                     status=rng.choice(["not_started", "in_progress", "in_progress", "done"]),
-                     progress=rng.randint(0, 100))
+                Task(
+                    plan=plan,
+                    region=region,
+                    number=n + 1,
+                    section=sections[n % 8],
+                    text=f"推进第{n + 1}项重点工作，完成年度目标任务",
+                    source_start=0,
+                    source_end=10,
+                    tier=Task.Tier.MEASURABLE,
+                    deadline=date(year, rng.randint(1, 12), 28),
+                    leader=leader,
+                    status=rng.choice(["not_started", "in_progress", "in_progress", "done"]),
+                    progress=rng.randint(0, 100),
+                )
                 for n in range(TASKS)
             )
             Assignment.objects.bulk_create(
-                a for i, t in enumerate(tasks) for a in (
+                a
+                for i, t in enumerate(tasks)
+                for a in (
                     Assignment(task=t, unit=units[i % UNITS], role=Assignment.Role.LEAD),
                     Assignment(task=t, unit=units[(i + 7) % UNITS], role=Assignment.Role.COOPERATE),
                 )
             )
-            Output.objects.bulk_create(Output(task=t, name="完成数量", goal="100个", unit="个", goal_value=100)
-                                       for t in tasks)
+            Output.objects.bulk_create(
+                Output(task=t, name="完成数量", goal="100个", unit="个", goal_value=100) for t in tasks
+            )
             reports = []
             for i, t in enumerate(tasks):
                 for m in range(MONTHS):
                     submitted = datetime(year, m + 1, 25, 10, tzinfo=now.tzinfo)
-                    reports.append(ProgressReport(
-                        task=t, unit=units[i % UNITS], period=date(year, m + 1, 1), text="按计划推进",
-                        percent=min(100, (m + 1) * 8), status="accepted", submitted_at=submitted))
+                    reports.append(
+                        ProgressReport(
+                            task=t,
+                            unit=units[i % UNITS],
+                            period=date(year, m + 1, 1),
+                            text="按计划推进",
+                            percent=min(100, (m + 1) * 8),
+                            status="accepted",
+                            submitted_at=submitted,
+                        )
+                    )
             ProgressReport.objects.bulk_create(reports, batch_size=2000)
             Task.objects.filter(plan=plan).update(last_report_at=now)
         print(f"county {c + 1}/{COUNTIES} built", flush=True)
@@ -132,9 +172,12 @@ class Browser:
     def login(self, username: str) -> None:
         _, page = self.get("/login/")
         token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
-        data = urllib.parse.urlencode({"username": username, "password": PASSWORD,
-                                       "csrfmiddlewaretoken": token}).encode()
-        request = urllib.request.Request(self.base + "/login/", data=data, headers={"Referer": self.base + "/login/"})
+        data = urllib.parse.urlencode(
+            {"username": username, "password": PASSWORD, "csrfmiddlewaretoken": token}
+        ).encode()
+        request = urllib.request.Request(
+            self.base + "/login/", data=data, headers={"Referer": self.base + "/login/"}
+        )
         with self.opener.open(request, timeout=30) as r:
             if "/login/" in r.url:
                 raise SystemExit(f"login as {username} failed")
@@ -164,11 +207,19 @@ def main() -> None:
     from luoshi.org.models import User
 
     unit_user = User.objects.get(username="unit0")
-    task_id = Task.objects.filter(region_id=unit_user.region_id).order_by("number").values_list("id", flat=True)[100]
+    task_id = (
+        Task.objects.filter(region_id=unit_user.region_id)
+        .order_by("number")
+        .values_list("id", flat=True)[100]
+    )
     port = _free_port()
     luoshi = Path(sys.executable).with_name("luoshi")
-    server = subprocess.Popen([str(luoshi), "serve", "--port", str(port)], env=os.environ.copy(),
-                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    server = subprocess.Popen(
+        [str(luoshi), "serve", "--port", str(port)],
+        env=os.environ.copy(),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
     try:
         base = f"http://127.0.0.1:{port}"
         for _ in range(300):

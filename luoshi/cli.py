@@ -80,10 +80,7 @@ def _serve(args: argparse.Namespace) -> int:
         print("演示县已就绪 (demo county ready). 账号 (accounts):")
         for username, password, role in accounts:
             print(f"  {role:<8} {username:<12} {password}")
-    from luoshi.ledger.models import Task
-    from luoshi.supervision.warnings import refresh_colours
-
-    refresh_colours(Task.objects.filter(plan__status="published"))
+    _refresh_daily()
     from waitress import serve
 
     from luoshi.wsgi import application
@@ -93,10 +90,43 @@ def _serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def _refresh_colours() -> int:
+    from luoshi.ledger.models import Plan, Task
+    from luoshi.supervision.warnings import refresh_colours
+
+    return refresh_colours(Task.objects.filter(plan__status=Plan.Status.PUBLISHED))
+
+
+def _refresh_daily() -> None:
+    """Colours depend on the date: recompute them now and just after every midnight (Asia/Shanghai)."""
+    import threading
+    from datetime import datetime, time, timedelta
+
+    from django.db import close_old_connections
+    from django.utils import timezone
+
+    _refresh_colours()
+
+    def loop() -> None:
+        while True:
+            now = timezone.localtime()
+            tomorrow = datetime.combine(now.date() + timedelta(days=1), time(0, 5), tzinfo=now.tzinfo)
+            threading.Event().wait((tomorrow - now).total_seconds())
+            close_old_connections()
+            try:
+                _refresh_colours()
+            finally:
+                close_old_connections()
+
+    threading.Thread(target=loop, name="luoshi-colours", daemon=True).start()
+
+
 def _remind(args: argparse.Namespace) -> int:
     _django()
     from luoshi.supervision.reminders import run_reminders
 
+    # the daily job: colours follow the date before anyone is reminded
+    _refresh_colours()
     return run_reminders(send=args.send, out=sys.stdout)
 
 

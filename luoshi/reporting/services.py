@@ -121,7 +121,7 @@ def submit_report(
             content_type=(upload.content_type or "")[:100],
         )
     # the lead unit's latest figures stand until the office says otherwise
-    fields = {"last_report_at": now, "version": F("version") + 1}
+    fields = {"last_report_at": now, "updated_at": now, "version": F("version") + 1}
     if moves_task:
         fields["progress"] = data.percent
         if data.done:

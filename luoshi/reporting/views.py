@@ -33,7 +33,7 @@ from luoshi.reporting import excel
 from luoshi.reporting.forms import MAX_ATTACHMENTS, ReportForm, ReviewForm, UploadForm, period_label
 from luoshi.reporting.models import Attachment, ProgressReport, ReportValue
 from luoshi.reporting.services import report_periods, review_report, submit_report, submit_rows
-from luoshi.supervision.warnings import period_start
+from luoshi.supervision.warnings import period_start, report_due, standing_periods
 
 UPLOAD_SESSION_KEY = "reporting_upload"
 PENDING_PAGE_SIZE = 50
@@ -245,7 +245,12 @@ def report(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _initial(task: Task, outputs: list, periods: list[date]) -> dict:
     """Start from the figures that stand, so a unit only types what changed."""
-    initial = {"period": periods[0].isoformat(), "percent": task.progress}
+    # the warning rule chases the last complete period: offer it first while it has no report
+    current, previous = periods[0], periods[-1]
+    owed = previous not in standing_periods([task.pk])[task.pk] and report_due(
+        task.schedule, task.plan.year, task.deadline, previous
+    )
+    initial = {"period": (previous if owed else current).isoformat(), "percent": task.progress}
     for output in outputs:
         initial[ReportForm.value_field(output)] = output.current_value
     return initial
