@@ -260,7 +260,7 @@ def test_it_counts_a_returned_report_as_missing(published_plan, users) -> None:
     assert colour_of(task, today)[0] == "yellow"
     assert refresh_colours(Task.objects.filter(pk=task.pk), today=today) == 1
     task.refresh_from_db()
-    assert (task.colour, task.colour_reason) == ("yellow", "2025年5月 未填报进展")
+    assert (task.colour, task.reason) == ("yellow", "2025年5月 未填报进展")
     # a new report for the period stands again, and so does an accepted one
     second = report()
     assert colour_of(task, today)[0] == "green"
@@ -284,7 +284,7 @@ def test_it_refreshes_stored_colours_with_a_fixed_number_of_queries(published_pl
     with CaptureQueriesContext(connection) as queries:
         changed = refresh_colours(tasks, today=today)
     assert len(queries) <= 4
-    stored = {t.pk: (t.colour, t.colour_reason) for t in tasks.select_related("plan")}
+    stored = {t.pk: (t.colour, t.reason) for t in tasks.select_related("plan")}
     for task in tasks.select_related("plan"):
         assert stored[task.pk] == colour_of(task, today)
     assert stored[lead.pk] == ("green", "按序时推进")

@@ -108,7 +108,7 @@ def item_json(task: Task) -> dict[str, Any]:
         "status": task.status,
         "progress": task.progress,
         "colour": task.colour,
-        "colour_reason": task.colour_reason,
+        "colour_reason": task.reason,
         "outputs": [
             {
                 "id": o.pk,

@@ -530,7 +530,7 @@ def _supervise(plan: Plan, office: User, roles: dict[int, Role], today: date) ->
         leads[yellow[0].pk],
         [yellow[0]],
         SupervisionNotice.Level.YELLOW,
-        f"第{yellow[0].number}项任务（{yellow[0].text[:30]}）{yellow[0].colour_reason or '进度滞后'}，"
+        f"第{yellow[0].number}项任务（{yellow[0].text[:30]}）{yellow[0].reason or '进度滞后'}，"
         "请加快推进，并报送下一步工作安排。",
         today + timedelta(days=7),
     )

@@ -49,7 +49,7 @@ def ledger_rows(tasks: Iterable[Task]) -> Iterable[list[object]]:
             task.leader.name if task.leader else "",
             task.progress,
             task.get_colour_display(),
-            task.colour_reason,
+            task.reason,
         ]
 
 

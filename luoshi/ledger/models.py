@@ -204,6 +204,13 @@ class Task(models.Model):
     def __str__(self) -> str:
         return f"{self.number}. {self.text[:40]}"
 
+    @property
+    def reason(self) -> str:
+        """The warning's reason in the reader's language (the stored value is a code)."""
+        from luoshi.supervision.warnings import describe
+
+        return describe(self.colour_reason)
+
 
 class Assignment(models.Model):
     """A unit's part in a task: the lead unit (牵头单位) or a cooperating unit (配合单位)."""

@@ -130,9 +130,9 @@ def set_outputs(task: Task, actor: User, outputs: list[dict[str, Any]]) -> None:
 
 def refresh_colour(task: Task, today: date | None = None) -> Task:
     """Store the task's warning colour and reason as the rule gives them now."""
-    from luoshi.supervision.warnings import colour_of
+    from luoshi.supervision.warnings import assess
 
-    colour, reason = colour_of(task, today)
+    colour, reason = assess(task, today)
     if (colour, reason) != (task.colour, task.colour_reason):
         Task.objects.filter(pk=task.pk).update(colour=colour, colour_reason=reason)
         task.colour, task.colour_reason = colour, reason

@@ -66,7 +66,7 @@ def _row(task: Task) -> dict[str, Any]:
         "status": task.get_status_display(),
         "colour": task.colour,
         "colour_label": task.get_colour_display(),
-        "reason": task.colour_reason,
+        "reason": task.reason,
     }
 
 

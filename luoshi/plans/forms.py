@@ -30,14 +30,16 @@ class ImportForm(forms.Form):
     file = forms.FileField(
         allow_empty_file=True,  # the parser says an empty file is empty, in its own words
         label=gettext_lazy("讲话或工作报告"),
-        help_text=gettext_lazy("支持 .txt（UTF-8 或 GB18030）和 .docx，不超过 %(mb)d MB。")
-        % {"mb": MAX_BYTES // 1024 // 1024},
         widget=forms.ClearableFileInput(attrs={"accept": ".txt,.docx"}),
     )
 
     def __init__(self, *args: Any, regions: QuerySet[Region], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["region"].queryset = regions
+        # formatted per request, so the help text follows the reader's language
+        self.fields["file"].help_text = _("支持 .txt（UTF-8 或 GB18030）和 .docx，不超过 %(mb)d MB。") % {
+            "mb": MAX_BYTES // 1024 // 1024
+        }
         only = list(regions[:2])
         self.only_region = only[0] if len(only) == 1 else None
         if self.only_region is not None:

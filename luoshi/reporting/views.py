@@ -33,7 +33,7 @@ from luoshi.reporting import excel
 from luoshi.reporting.forms import MAX_ATTACHMENTS, ReportForm, ReviewForm, UploadForm, period_label
 from luoshi.reporting.models import Attachment, ProgressReport, ReportValue
 from luoshi.reporting.services import report_periods, review_report, submit_report, submit_rows
-from luoshi.supervision.warnings import period_start, report_due, standing_periods
+from luoshi.supervision.warnings import describe, period_start, report_due, standing_periods
 
 UPLOAD_SESSION_KEY = "reporting_upload"
 PENDING_PAGE_SIZE = 50
@@ -145,7 +145,7 @@ def _mine_rows(user: User, today: date) -> list[dict]:
                 "done": done,
                 "colour": t["colour"],
                 "colour_label": colours.get(t["colour"], ""),
-                "colour_reason": t["colour_reason"],
+                "colour_reason": describe(t["colour_reason"]),
                 "report_status": status or "",
                 "report_label": states.get(status) or (missing_lead if lead else missing_cooperate),
                 "report_comment": comment if status == ProgressReport.Status.RETURNED else "",

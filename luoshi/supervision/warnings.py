@@ -63,33 +63,62 @@ def expected_percent(start: date, end: date, today: date) -> float:
     return max(0.0, min(100.0, share))
 
 
-def colour_of(
+def assess(
     task: Task, today: date | None = None, reported: Iterable[date] | None = None
 ) -> tuple[str, str]:
-    """(colour, reason) for a task; `reported` are the periods with a report that stands, when known."""
+    """(colour, reason code) for a task; `reported` are the periods with a report that stands, when
+    known. The code is stored, and put into words in the reader's language by `describe`."""
     today = today or timezone.localdate()
     if task.status == Task.Status.DONE:
-        return Task.Colour.GREEN, _("已完成")
+        return Task.Colour.GREEN, "done"
     year = task.plan.year
     start = date(year, 1, 1)
     end = task.deadline or date(year, 12, 31)
     if task.deadline and task.deadline < today:
-        return Task.Colour.RED, _("已超期 %(days)d 天") % {"days": (today - task.deadline).days}
+        return Task.Colour.RED, f"overdue:{(today - task.deadline).days}"
     behind = expected_percent(start, end, today) - task.progress
     if behind > settings.LUOSHI_RED_BEHIND:
-        return Task.Colour.RED, _("滞后序时进度 %(points)d 个百分点") % {"points": round(behind)}
+        return Task.Colour.RED, f"behind:{round(behind)}"
     if behind >= settings.LUOSHI_YELLOW_BEHIND:
-        return Task.Colour.YELLOW, _("滞后序时进度 %(points)d 个百分点") % {"points": round(behind)}
+        return Task.Colour.YELLOW, f"behind:{round(behind)}"
     due = previous_period(task.schedule, today)
     if report_due(task.schedule, year, task.deadline, due):
         periods = set(reported) if reported is not None else _reported_periods(task)
         if due not in periods:
-            return Task.Colour.YELLOW, _("%(period)s 未填报进展") % {
-                "period": _period_label(task.schedule, due)
-            }
+            return Task.Colour.YELLOW, f"missing:{task.schedule}:{due.isoformat()}"
     if task.deadline and (task.deadline - today).days <= settings.LUOSHI_BLUE_DAYS:
-        return Task.Colour.BLUE, _("距完成时限还有 %(days)d 天") % {"days": (task.deadline - today).days}
-    return Task.Colour.GREEN, _("按序时推进")
+        return Task.Colour.BLUE, f"due:{(task.deadline - today).days}"
+    return Task.Colour.GREEN, "on_track"
+
+
+def describe(code: str) -> str:
+    """A stored reason code in words, in the active language; text stored by older versions as is."""
+    kind, _sep, rest = code.partition(":")
+    try:
+        if kind == "done":
+            return _("已完成")
+        if kind == "on_track":
+            return _("按序时推进")
+        if kind == "overdue":
+            return _("已超期 %(days)d 天") % {"days": int(rest)}
+        if kind == "behind":
+            return _("滞后序时进度 %(points)d 个百分点") % {"points": int(rest)}
+        if kind == "due":
+            return _("距完成时限还有 %(days)d 天") % {"days": int(rest)}
+        if kind == "missing":
+            schedule, _sep, day = rest.partition(":")
+            return _("%(period)s 未填报进展") % {"period": _period_label(schedule, date.fromisoformat(day))}
+    except ValueError:
+        pass
+    return code
+
+
+def colour_of(
+    task: Task, today: date | None = None, reported: Iterable[date] | None = None
+) -> tuple[str, str]:
+    """(colour, reason in words) for a task, by the rule above."""
+    colour, code = assess(task, today, reported)
+    return colour, describe(code)
 
 
 def period_label(schedule: str, start: date) -> str:
@@ -178,7 +207,7 @@ def refresh_colours(tasks, today: date | None = None) -> int:
     periods = standing_periods(t.pk for t in tasks)
     changed = []
     for task in tasks:
-        colour, reason = colour_of(task, today, periods[task.pk])
+        colour, reason = assess(task, today, periods[task.pk])
         if (colour, reason) != (task.colour, task.colour_reason):
             task.colour, task.colour_reason = colour, reason
             changed.append(task)
