@@ -87,6 +87,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "luoshi.middleware.RequestSizeLimit",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -178,6 +179,10 @@ X_FRAME_OPTIONS = "DENY"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 LUOSHI_ATTACHMENT_MAX_BYTES = envint("LUOSHI_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)
+# the whole request: ten attachments and a form; checked before the CSRF check reads the body
+LUOSHI_MAX_REQUEST_BYTES = envint(
+    "LUOSHI_MAX_REQUEST_BYTES", 10 * LUOSHI_ATTACHMENT_MAX_BYTES + 12 * 1024 * 1024
+)
 LUOSHI_ATTACHMENT_TYPES = (".pdf", ".jpg", ".jpeg", ".png", ".docx", ".xlsx", ".txt")
 
 # Warning rule (supervision/warnings.py): points behind the time-elapsed schedule (序时进度)

@@ -485,9 +485,7 @@ def test_it_exports_the_filtered_list_as_xlsx(client, users, county, published_p
     first = dict(zip(HEADERS, rows[1], strict=True))
     assert first["序号"] == expected[0].number and first["进度"] == 35
     assert first["牵头单位"] == "县教育局"
-    assert (
-        first["预警"] == expected[0].get_colour_display() and first["预警原因"] == expected[0].reason
-    )
+    assert first["预警"] == expected[0].get_colour_display() and first["预警原因"] == expected[0].reason
     second = dict(zip(HEADERS, rows[2], strict=True))
     assert second["牵头单位"] == "县卫健局" and second["配合单位"] == "县教育局"
     assert second["量化指标"] == "80所"

@@ -26,7 +26,7 @@ import pytest
 from conftest import SPEECH
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import transaction
+from django.db import connection, transaction
 from django.http import HttpResponse
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
@@ -131,10 +131,16 @@ def world(county, users, published_plan, other_county) -> World:
     region_a, region_b = county["region"], other_county["region"]
     w = World(users={**users, "office2": office2, "fgj2": other_county["unit_user"]})
     w.region = {"A": region_a, "B": region_b}
-    w.unit = {"fgj": county["units"]["县发改局"], "gxj": county["units"]["县工信局"], "B": other_county["unit"]}
+    w.unit = {
+        "fgj": county["units"]["县发改局"],
+        "gxj": county["units"]["县工信局"],
+        "B": other_county["unit"],
+    }
 
     def task_of(region, number: int, plan=None) -> Task:
-        return Task.objects.get(region=region, plan=plan or Plan.objects.get(region=region, status="published"), number=number)
+        return Task.objects.get(
+            region=region, plan=plan or Plan.objects.get(region=region, status="published"), number=number
+        )
 
     w.task["fgj"] = _mark(task_of(region_a, 1), office, "ZQT_AFGJ")
     w.task["gxj"] = _mark(task_of(region_a, 2), office, "ZQT_AGXJ")
@@ -453,7 +459,15 @@ TABLE: dict[str, Row] = {
     },
     # ------------------------------------------------------------------ ledger
     # require_GET is outside login_required here, so even an anonymous POST is a 405
-    "ledger:list": Row(None, [Case("GET", same("L ok ok ok ok ok ok")), Case("POST", same(ALL_405))]),
+    "ledger:list": Row(
+        None,
+        [
+            Case("GET", same("L ok ok ok ok ok ok")),
+            # the table alone, as htmx asks for it when filtering: the same scope
+            Case("GET", same("L ok ok ok ok ok ok"), headers={"HX-Request": "true"}, label="htmx"),
+            Case("POST", same(ALL_405)),
+        ],
+    ),
     "ledger:export": Row(None, [Case("GET", same("L ok ok ok ok ok ok")), Case("POST", same(ALL_405))]),
     "ledger:detail": Row(
         TASK,
@@ -554,7 +568,12 @@ TABLE: dict[str, Row] = {
     ),
     # ------------------------------------------------------------------ supervision
     "supervision:notices": Row(
-        None, [Case("GET", same("L ok ok ok ok ok ok")), Case("POST", same("L ok ok ok ok ok ok"))]
+        None,
+        [
+            Case("GET", same("L ok ok ok ok ok ok")),
+            Case("GET", same("L ok ok ok ok ok ok"), headers={"HX-Request": "true"}, label="htmx"),
+            Case("POST", same("L ok ok ok ok ok ok")),
+        ],
     ),
     "supervision:new_notice": Row(
         None,
@@ -640,7 +659,10 @@ TABLE: dict[str, Row] = {
     "api:items": Row(None, [Case("GET", same("401 ok ok ok ok ok ok")), Case("POST", same(ALL_405))]),
     "api:item": Row(
         TASK,
-        [Case("GET", {**API_GET, "draftA": "401 404 404 404 404 404 404"}), Case("POST", same(ALL_405, "fgj"))],
+        [
+            Case("GET", {**API_GET, "draftA": "401 404 404 404 404 404 404"}),
+            Case("POST", same(ALL_405, "fgj")),
+        ],
     ),
     "api:item_reports": Row(
         TASK,
@@ -712,27 +734,25 @@ def project_urls() -> tuple[set[str], list[str]]:
     return names, unnamed
 
 
+COUNTED = (
+    Section,
+    Target,
+    Project,
+    Assignment,
+    AuditEntry,
+    ReportValue,
+    Attachment,
+    NoticeReply,
+    Instruction,
+)
+
+
 def snapshot() -> dict[str, Any]:
-    """What a refused request must not change."""
-    state: dict[str, Any] = {
-        m.__name__: m.objects.count()
-        for m in (
-            Plan,
-            Section,
-            Target,
-            Project,
-            Task,
-            Assignment,
-            Output,
-            AuditEntry,
-            ProgressReport,
-            ReportValue,
-            Attachment,
-            SupervisionNotice,
-            NoticeReply,
-            Instruction,
-        )
-    }
+    """What a refused request must not change: row counts (in one query, as the matrix takes two
+    snapshots per cell) and the fields the views write."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join(f"(SELECT COUNT(*) FROM {m._meta.db_table})" for m in COUNTED))
+        state: dict[str, Any] = dict(zip((m.__name__ for m in COUNTED), cursor.fetchone(), strict=True))
     state["plans"] = list(Plan.objects.order_by("pk").values_list("pk", "status"))
     state["tasks"] = list(
         Task.objects.order_by("pk").values_list("pk", "version", "text", "status", "progress", "plan_id")
@@ -747,11 +767,10 @@ def snapshot() -> dict[str, Any]:
 
 def body_text(response: HttpResponse) -> str:
     """What a user would read in the response: the page, the JSON, the file, or a workbook's cells."""
-    if getattr(response, "streaming", False):
-        data = b"".join(response.streaming_content)
-    else:
-        data = response.content
-    response.close()
+    streaming = getattr(response, "streaming", False)
+    # reading a streamed body runs the test client's close wrapper; closing it again here would fire
+    # request_finished outside that wrapper, which on PostgreSQL closes the test's connection
+    data = b"".join(response.streaming_content) if streaming else response.content
     if XLSX in response.get("Content-Type", "") and data.startswith(b"PK"):
         wb = load_workbook(io.BytesIO(data), read_only=True)
         cells = [str(v) for ws in wb.worksheets for row in ws.iter_rows(values_only=True) for v in row if v]
@@ -849,7 +868,8 @@ def run_cell(
 def test_it_has_a_row_for_every_url_of_the_project():
     names, unnamed = project_urls()
     wanted = {n for n in names if n.split(":")[0] in APP_NAMESPACES or n in TOP_LEVEL}
-    assert wanted, "the resolver walk found nothing"
+    for prefix in (*(f"{ns}:" for ns in APP_NAMESPACES), *TOP_LEVEL):
+        assert any(n == prefix or n.startswith(prefix) for n in wanted), f"the resolver walk missed {prefix}"
     missing = sorted(names - set(TABLE))
     stale = sorted(set(TABLE) - names)
     assert not unnamed, f"URL patterns without a name cannot be in the matrix: {unnamed}"
@@ -861,8 +881,6 @@ def test_it_has_a_row_for_every_url_of_the_project():
         for case in row.cases:
             for codes in case.expect.values():
                 parse_codes(codes)
-            if case.method == "POST" and any("w" in c for v in case.expect.values() for c in v.split()):
-                assert case.data is not None, f"{name}: a write needs a payload"
 
 
 def test_it_gives_every_role_exactly_its_own_objects_on_every_url(world):
@@ -893,6 +911,18 @@ def test_it_keeps_non_staff_users_out_of_the_admin(client, world, path):
         client.logout()
 
 
+def test_it_does_not_send_anyone_off_site_after_login_or_a_language_change(client, world):
+    evil = "https://evil.example/phish"
+    response = client.post(
+        reverse("login") + f"?next={evil}", {"username": "fgj", "password": "pass-1234", "next": evil}
+    )
+    assert response.status_code == 302
+    assert "evil.example" not in response["Location"]
+    response = client.post(reverse("set_language"), {"language": "en", "next": evil})
+    assert response.status_code == 302
+    assert "evil.example" not in response["Location"]
+
+
 # ------------------------------------------------------------------------------------------- CSRF
 
 
@@ -914,8 +944,18 @@ def test_it_refuses_posts_without_a_csrf_token(world):
             lambda: {"text": "没有令牌的填报", "percent": "40"},
             False,
         ),
-        (fgj, reverse("supervision:notice", kwargs=NOTICE(world, "fgj")), lambda: notice_action("reply")(world, "fgj"), False),
-        (office, reverse("ledger:edit", kwargs=TASK(world, "gxj")), lambda: edit_payload(world, "gxj"), False),
+        (
+            fgj,
+            reverse("supervision:notice", kwargs=NOTICE(world, "fgj")),
+            lambda: notice_action("reply")(world, "fgj"),
+            False,
+        ),
+        (
+            office,
+            reverse("ledger:edit", kwargs=TASK(world, "gxj")),
+            lambda: edit_payload(world, "gxj"),
+            False,
+        ),
         (office, reverse("plans:import"), lambda: import_payload(world, "A"), False),
         (
             fgj,
@@ -956,11 +996,15 @@ def test_it_does_not_need_csrf_for_token_requests_but_scopes_them(world):
     before = snapshot()
     for variant in ("gxj", "B"):
         url = reverse("api:item_reports", kwargs=TASK(world, variant))
-        response = client.post(url, json.dumps({"text": "越权", "percent": 90}), content_type="application/json")
+        response = client.post(
+            url, json.dumps({"text": "越权", "percent": 90}), content_type="application/json"
+        )
         assert response.status_code == 404
     assert snapshot() == before
     url = reverse("api:item_reports", kwargs=TASK(world, "fgj"))
-    response = client.post(url, json.dumps({"text": "令牌填报", "percent": 45}), content_type="application/json")
+    response = client.post(
+        url, json.dumps({"text": "令牌填报", "percent": 45}), content_type="application/json"
+    )
     assert response.status_code == 201
 
 
@@ -994,7 +1038,9 @@ def test_it_refuses_a_request_body_far_over_the_limit_before_reading_it(client, 
     settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1024
     client.force_login(world.users["fgj"])
     before = snapshot()
-    files = [SimpleUploadedFile(f"f{i}.pdf", b"%PDF-1.4\n" + b"0" * 1000, "application/pdf") for i in range(12)]
+    files = [
+        SimpleUploadedFile(f"f{i}.pdf", b"%PDF-1.4\n" + b"0" * 1000, "application/pdf") for i in range(12)
+    ]
     response = _report_post(client, world, files)
     assert response.status_code == 413
     assert snapshot() == before
@@ -1023,7 +1069,9 @@ def test_it_refuses_more_attachments_than_allowed(client, world):
 
     client.force_login(world.users["fgj"])
     before = snapshot()
-    files = [SimpleUploadedFile(f"f{i}.pdf", b"%PDF-1.4\n", "application/pdf") for i in range(MAX_ATTACHMENTS + 1)]
+    files = [
+        SimpleUploadedFile(f"f{i}.pdf", b"%PDF-1.4\n", "application/pdf") for i in range(MAX_ATTACHMENTS + 1)
+    ]
     assert _report_post(client, world, files).status_code == 200
     assert snapshot() == before
 
@@ -1048,7 +1096,10 @@ def test_it_refuses_a_speech_over_the_parsers_limit(client, world, monkeypatch):
     assert response.status_code == 200
     assert "file too large" in response.content.decode()
     assert snapshot() == before
-    for name, content in (("讲话.doc", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100), ("讲话.pdf", b"%PDF-1.4\n")):
+    for name, content in (
+        ("讲话.doc", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100),
+        ("讲话.pdf", b"%PDF-1.4\n"),
+    ):
         response = client.post(url, {"file": SimpleUploadedFile(name, content)})
         assert response.status_code == 200, name
         assert snapshot() == before, name

@@ -219,7 +219,7 @@ def report(request: HttpRequest, pk: int) -> HttpResponse:
         limit = settings.LUOSHI_ATTACHMENT_MAX_BYTES * MAX_ATTACHMENTS + settings.DATA_UPLOAD_MAX_MEMORY_SIZE
         if int(request.META.get("CONTENT_LENGTH") or 0) > limit:
             form = ReportForm(initial=_initial(task, outputs, periods), **kwargs)
-            form.add_error(None, _("上传内容过大，请减少或压缩附件后重试。"))
+            messages.error(request, _("上传内容过大，请减少或压缩附件后重试。"))
             return render(request, "reporting/report.html", {**context, "form": form}, status=413)
         form = ReportForm(request.POST, request.FILES, **kwargs)
         if form.is_valid():

@@ -63,9 +63,7 @@ def expected_percent(start: date, end: date, today: date) -> float:
     return max(0.0, min(100.0, share))
 
 
-def assess(
-    task: Task, today: date | None = None, reported: Iterable[date] | None = None
-) -> tuple[str, str]:
+def assess(task: Task, today: date | None = None, reported: Iterable[date] | None = None) -> tuple[str, str]:
     """(colour, reason code) for a task; `reported` are the periods with a report that stands, when
     known. The code is stored, and put into words in the reader's language by `describe`."""
     today = today or timezone.localdate()
