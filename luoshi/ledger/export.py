@@ -13,7 +13,7 @@ from django.db.models import Prefetch, QuerySet
 from openpyxl import Workbook
 
 from luoshi.ledger.models import Assignment, Task
-from luoshi.parsing.xlsx import _fill
+from luoshi.parsing.xlsx import fill_sheet
 
 CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -75,7 +75,7 @@ def ledger_workbook(tasks: QuerySet[Task]) -> Workbook:
     ws = wb.active
     ws.title = "任务分解表"
     # chunked so a city-wide export does not hold every task and its prefetches at once
-    _fill(ws, COLUMNS, ledger_rows(rows.iterator(chunk_size=2000)))
+    fill_sheet(ws, COLUMNS, ledger_rows(rows.iterator(chunk_size=2000)))
     # progress stays a number the office can compute with; it just reads as a percentage
     for cell in ws[PROGRESS_COLUMN][1:]:
         cell.number_format = '0"%"'

@@ -58,9 +58,9 @@ def write_workbook(plans: Sequence[Plan], path: str | Path) -> None:
     wb = Workbook()
     tasks_sheet = wb.active
     tasks_sheet.title = "重点任务"
-    _fill(tasks_sheet, TASK_COLUMNS, _task_rows(plans))
-    _fill(wb.create_sheet("预期目标"), TARGET_COLUMNS, _target_rows(plans))
-    _fill(wb.create_sheet("重点项目"), PROJECT_COLUMNS, _project_rows(plans))
+    fill_sheet(tasks_sheet, TASK_COLUMNS, _task_rows(plans))
+    fill_sheet(wb.create_sheet("预期目标"), TARGET_COLUMNS, _target_rows(plans))
+    fill_sheet(wb.create_sheet("重点项目"), PROJECT_COLUMNS, _project_rows(plans))
     wb.save(Path(path))
 
 
@@ -154,7 +154,7 @@ def _location(source: str, span: tuple[int, int]) -> str:
     return f"{source} {where}" if source else where
 
 
-def _fill(ws: Worksheet, columns: list[tuple[str, float]], rows: Iterable[list[object]]) -> None:
+def fill_sheet(ws: Worksheet, columns: list[tuple[str, float]], rows: Iterable[list[object]]) -> None:
     ws.append([header for header, _ in columns])
     for row in rows:
         ws.append([_clean(value) for value in row])

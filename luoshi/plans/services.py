@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from luoshi.ledger.models import Assignment, Output, Plan, Project, Section, Target, Task
-from luoshi.ledger.services import ConcurrentEdit, NotAllowed, audit, set_outputs, set_units, update_task
+from luoshi.ledger.services import ConcurrentEdit, NotAllowed, audit, edit_task, set_outputs
 from luoshi.org.models import Leader, Region, Unit, User
 from luoshi.org.services import alias_index, match_unit
 from luoshi.parsing.pipeline import parse_text
@@ -290,11 +290,17 @@ def edit_draft_task(
             at = text.index(mark)
             text = text.replace(mark, "", 1)
             break
-    current = update_task(task, actor, version, text=text, leader=leader, deadline=deadline, tier=tier)
-    wanted = _unit_ids(lead, cooperating)
-    have = _assigned_ids(current)
-    if wanted != have:
-        current = set_units(current, actor, current.version, lead, cooperating)
+    current = edit_task(
+        task,
+        actor,
+        version,
+        lead=lead,
+        cooperating=cooperating,
+        text=text,
+        leader=leader,
+        deadline=deadline,
+        tier=tier,
+    )
     before = [(o.name, o.goal) for o in current.outputs.all()]
     if before != [(o["name"], o["goal"]) for o in outputs]:
         set_outputs(current, actor, outputs)
@@ -304,28 +310,6 @@ def edit_draft_task(
     if at is None:
         return [current]
     return [current, split_task(current, at, actor)]
-
-
-def _unit_ids(lead: Unit | None, cooperating: list[Unit]) -> tuple[int | None, list[int]]:
-    lead_id = lead.pk if lead else None
-    seen = {lead_id}
-    others = []
-    for unit in cooperating:
-        if unit.pk not in seen:
-            seen.add(unit.pk)
-            others.append(unit.pk)
-    return lead_id, others
-
-
-def _assigned_ids(task: Task) -> tuple[int | None, list[int]]:
-    lead_id = None
-    others = []
-    for unit_id, role in task.assignments.order_by("id").values_list("unit_id", "role"):
-        if role == Assignment.Role.LEAD and lead_id is None:
-            lead_id = unit_id
-        else:
-            others.append(unit_id)
-    return lead_id, others
 
 
 def check_version(task: Task, version: int | None) -> None:
