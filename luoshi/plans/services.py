@@ -7,7 +7,7 @@ from datetime import date
 from typing import Any
 
 from django.db import transaction
-from django.db.models import F, Max
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -255,10 +255,6 @@ def publish_plan(plan: Plan, actor: User) -> Plan:
     )
     refresh_colours(current.tasks.all())
     return current
-
-
-def next_number(plan: Plan) -> int:
-    return (plan.tasks.aggregate(n=Max("number"))["n"] or 0) + 1
 
 
 # What the office types into a task's text to cut it in two when it saves the row (a marker is
