@@ -99,6 +99,7 @@ def _refresh_colours() -> int:
 
 def _refresh_daily() -> None:
     """Colours depend on the date: recompute them now and just after every midnight (Asia/Shanghai)."""
+    import logging
     import threading
     from datetime import datetime, time, timedelta
 
@@ -115,6 +116,8 @@ def _refresh_daily() -> None:
             close_old_connections()
             try:
                 _refresh_colours()
+            except Exception:  # a failed night must not stop the next one
+                logging.getLogger("luoshi").exception("refreshing warning colours failed")
             finally:
                 close_old_connections()
 
