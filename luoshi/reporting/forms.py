@@ -17,6 +17,7 @@ from luoshi.ledger.models import Output, Task
 from luoshi.ledger.services import NotAllowed
 from luoshi.reporting.excel import MAX_UPLOAD_BYTES
 from luoshi.reporting.services import ReportInput, check_attachment
+from luoshi.supervision.warnings import period_label
 
 MAX_ATTACHMENTS = 10
 
@@ -37,12 +38,6 @@ class MultipleFileField(forms.FileField):
             return []
         items = data if isinstance(data, list | tuple) else [data]
         return [super(MultipleFileField, self).clean(item, initial) for item in items]
-
-
-def period_label(schedule: str, start: date) -> str:
-    if schedule == Task.Schedule.WEEKLY:
-        return _("%(date)s 当周") % {"date": start.isoformat()}
-    return _("%(year)d年%(month)d月") % {"year": start.year, "month": start.month}
 
 
 class ReportForm(forms.Form):

@@ -30,10 +30,10 @@ from luoshi.org.access import can_manage, can_report, tasks_for
 from luoshi.org.models import User
 from luoshi.parsing.read import InputRefused
 from luoshi.reporting import excel
-from luoshi.reporting.forms import MAX_ATTACHMENTS, ReportForm, ReviewForm, UploadForm, period_label
+from luoshi.reporting.forms import MAX_ATTACHMENTS, ReportForm, ReviewForm, UploadForm
 from luoshi.reporting.models import Attachment, ProgressReport, ReportValue
 from luoshi.reporting.services import report_periods, review_report, submit_report, submit_rows
-from luoshi.supervision.warnings import describe, period_start, report_due, standing_periods
+from luoshi.supervision.warnings import describe, period_label, period_start, report_due, standing_periods
 
 UPLOAD_SESSION_KEY = "reporting_upload"
 PENDING_PAGE_SIZE = 50

@@ -81,7 +81,7 @@ def assess(task: Task, today: date | None = None, reported: Iterable[date] | Non
         return Task.Colour.YELLOW, f"behind:{round(behind)}"
     due = previous_period(task.schedule, today)
     if report_due(task.schedule, year, task.deadline, due):
-        periods = set(reported) if reported is not None else _reported_periods(task)
+        periods = set(reported) if reported is not None else standing_periods([task.pk])[task.pk]
         if due not in periods:
             return Task.Colour.YELLOW, f"missing:{task.schedule}:{due.isoformat()}"
     if task.deadline and (task.deadline - today).days <= settings.LUOSHI_BLUE_DAYS:
@@ -105,7 +105,7 @@ def describe(code: str) -> str:
             return _("距完成时限还有 %(days)d 天") % {"days": int(rest)}
         if kind == "missing":
             schedule, _sep, day = rest.partition(":")
-            return _("%(period)s 未填报进展") % {"period": _period_label(schedule, date.fromisoformat(day))}
+            return _("%(period)s 未填报进展") % {"period": period_label(schedule, date.fromisoformat(day))}
     except ValueError:
         pass
     return code
@@ -117,11 +117,6 @@ def colour_of(
     """(colour, reason in words) for a task, by the rule above."""
     colour, code = assess(task, today, reported)
     return colour, describe(code)
-
-
-def period_label(schedule: str, start: date) -> str:
-    """How a period is written for people: 2025年3月, or 2025-03-10 当周."""
-    return _period_label(schedule, start)
 
 
 def first_period(schedule: str, year: int) -> date:
@@ -163,20 +158,11 @@ def on_time_cutoff(schedule: str, period: date) -> datetime:
     return timezone.make_aware(datetime.combine(next_period(schedule, period), time.min))
 
 
-def _period_label(schedule: str, start: date) -> str:
+def period_label(schedule: str, start: date) -> str:
+    """How a period is written for people: 2025年3月, or 2025-03-10 当周."""
     if schedule == Task.Schedule.WEEKLY:
         return _("%(date)s 当周") % {"date": start.isoformat()}
     return _("%(year)d年%(month)d月") % {"year": start.year, "month": start.month}
-
-
-def _reported_periods(task: Task) -> set[date]:
-    from luoshi.reporting.models import ProgressReport
-
-    return set(
-        ProgressReport.objects.filter(task=task)
-        .exclude(status=ProgressReport.Status.RETURNED)
-        .values_list("period", flat=True)
-    )
 
 
 def standing_periods(task_ids: Iterable[int]) -> dict[int, set[date]]:
