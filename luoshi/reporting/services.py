@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from luoshi.ledger.models import Assignment, Output, Task
 from luoshi.ledger.services import NotAllowed, audit, refresh_colour
-from luoshi.org.access import tasks_for
+from luoshi.org.access import can_manage, tasks_for
 from luoshi.org.models import User
 from luoshi.reporting.models import Attachment, ProgressReport, ReportValue
 from luoshi.supervision.warnings import period_start, previous_period
@@ -156,7 +156,7 @@ def submit_report(
 @transaction.atomic
 def review_report(report: ProgressReport, actor: User, accept: bool, comment: str = "") -> ProgressReport:
     """The office accepts a report, or returns it with a comment; a returned report counts as missing."""
-    if not (actor.is_office or actor.is_superuser):
+    if not can_manage(actor):
         raise NotAllowed(_("只有督查室可以审核填报。"))
     current = ProgressReport.objects.select_for_update().get(pk=report.pk)
     if current.status != ProgressReport.Status.SUBMITTED:

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from luoshi.ledger.models import Task
 from luoshi.ledger.services import ConcurrentEdit, NotAllowed, audit
-from luoshi.org.access import region_ids
+from luoshi.org.access import can_instruct, can_manage, region_ids
 from luoshi.org.models import Unit, User
 from luoshi.supervision.models import Instruction, NoticeReply, SupervisionNotice
 
@@ -28,7 +28,7 @@ def notices_for(user: User) -> QuerySet[SupervisionNotice]:
 
 
 def _office(actor: User) -> None:
-    if not (actor.is_office or actor.is_superuser):
+    if not can_manage(actor):
         raise NotAllowed(_("只有督查室可以办理督办单。"))
 
 
@@ -126,7 +126,7 @@ def escalate_notice(notice: SupervisionNotice, actor: User, version: int) -> Sup
 
 @transaction.atomic
 def add_instruction(task: Task, actor: User, text: str) -> Instruction:
-    if not (actor.is_leader or actor.is_superuser):
+    if not can_instruct(actor):
         raise NotAllowed(_("只有领导可以作出批示。"))
     if not text.strip():
         raise NotAllowed(_("请填写批示内容。"))
