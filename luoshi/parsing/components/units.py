@@ -54,6 +54,8 @@ _NOT_BODY_CHAR = set("和与要及的在对把将是了等并")
 _SPLIT_COLLECTIVE = re.compile(r"各(?:乡镇|镇|苏木镇|街道)(?=各部门)")
 _JOINER = re.compile(r"[、和及与]|以及")
 _NOT_UNIT = re.compile(alternation(words("units_roles", "not_unit")))
+_BODY_STOP = re.compile(rf"(?:\d+|[xX*])个|{alternation(words('units_roles', 'body_opener'))}")
+_GENERIC_BODIES = set(words("units_roles", "generic_body"))
 
 
 def _bodies(folded: str) -> list[tuple[int, int, str]]:
@@ -106,9 +108,6 @@ def find_units(sentence: Sentence) -> list[Mention]:
     return out
 
 
-_BODY_STOP = re.compile(rf"(?:\d+|[xX*])个|{alternation(words('units_roles', 'body_opener'))}")
-
-
 def _body_start(folded: str, start: int, end: int) -> int | None:
     """Where a named body (…领导小组, …集团) starts: after any verb or count that opens its clause."""
     cut = start
@@ -121,9 +120,6 @@ def _body_start(folded: str, start: int, end: int) -> int | None:
     return cut
 
 
-_GENERIC_BODIES = set(words("units_roles", "generic_body"))
-
-
 def _actors(sentence: Sentence, units: list[Mention]) -> list[Mention]:
     """Units that act: they head a clause (after a list of units) followed by a directive."""
     folded = sentence.folded
@@ -134,7 +130,7 @@ def _actors(sentence: Sentence, units: list[Mention]) -> list[Mention]:
         j = i
         while j + 1 < len(units):
             gap = folded[units[j].end - sentence.start : units[j + 1].start - sentence.start]
-            if gap == "" or _JOINER.fullmatch(gap) or gap in ("、", "和", "及", "与"):
+            if gap == "" or _JOINER.fullmatch(gap):
                 j += 1
             else:
                 break
