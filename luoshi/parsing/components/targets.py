@@ -148,13 +148,10 @@ def find_targets(sentence: Sentence, year: int) -> list[Mention]:
             inherited = _inherited(folded, head, found)
             if inherited is None:
                 continue
-            ind_start, indicator = head - len(inherited[1]), inherited[0]
-            ind_start = head if ind_start < 0 else ind_start
-            clause_start = inherited[2]
+            indicator, clause_start = inherited
         else:
-            ind_start, phrase = ind
-            indicator = sentence.text[ind_start : ind_start + len(phrase)]
-            clause_start = ind_start
+            clause_start, phrase = ind
+            indicator = sentence.text[clause_start : clause_start + len(phrase)]
         num = m.group("num")
         placeholder = bool(_PLACEHOLDER.search(num))
         unit = m.group("unit")
@@ -229,14 +226,14 @@ def find_targets(sentence: Sentence, year: int) -> list[Mention]:
 _BY_YEAR = re.compile(r"到((?:19|20)\d{2})年")
 
 
-def _inherited(folded: str, head: int, found: list[Mention]) -> tuple[str, str, int] | None:
+def _inherited(folded: str, head: int, found: list[Mention]) -> tuple[str, int] | None:
     """`地区生产总值年均增速达到8.5%，到2025年突破70亿元`: the second goal keeps the first's indicator."""
     if not found:
         return None
     clause = max(folded.rfind(",", 0, head), folded.rfind("，", 0, head))
     if clause < 0 or not _INHERIT.fullmatch(folded[clause + 1 : head]):
         return None
-    return found[-1].data["indicator"], folded[clause + 1 : head], clause + 1
+    return found[-1].data["indicator"], clause + 1
 
 
 def _task_goal(phrase: str) -> str:
