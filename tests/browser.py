@@ -11,7 +11,7 @@ import os
 from pathlib import Path
 
 from selenium import webdriver
-from selenium.common.exceptions import StaleElementReferenceException
+from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
@@ -108,11 +108,20 @@ class Browser:
         return self.driver.current_url.removeprefix(self.base_url)
 
     def navigate_by(self, element: WebElement) -> None:
-        """Click something that loads a new page and wait until the new page is there."""
-        old = self.driver.find_element(By.TAG_NAME, "html")
+        """Click something that loads a new page and wait until the new page is there.
+
+        The old page is marked on its window object, which a new document does not inherit. Asking
+        whether an old element went stale instead races the navigation: mid-way Chromium may answer
+        with an inspector error rather than "stale", so any driver error while the page changes is
+        taken as "not there yet".
+        """
+        self.driver.execute_script("window.__luoshiLeaving = true")
         element.click()
-        self.wait().until(ec.staleness_of(old))
-        self.loaded()
+        WebDriverWait(self.driver, WAIT_SECONDS, ignored_exceptions=(WebDriverException,)).until(
+            lambda d: d.execute_script(
+                "return window.__luoshiLeaving === undefined && document.readyState === 'complete'"
+            )
+        )
 
     def login(self, username: str, password: str) -> None:
         self.visit("/login/")
