@@ -303,6 +303,7 @@ BAD_REPORTS = [
     {"text": "进展", "percent": 40, "values": [1, 2]},
     {"text": "进展", "percent": 40, "values": {"abc": 1}},
     {"text": "进展", "percent": 40, "values": {"1": "很多"}},
+    {"text": "进展", "percent": 40, "values": {"99999999999999999999999": 1}},  # no key is that large
     {"text": "进展", "percent": 40, "period": "三月"},
     {"text": "进展", "percent": 40, "period": "2025-02-30"},
     {"text": "进展", "percent": 40, "period": 20250301},

@@ -473,8 +473,17 @@ def test_it_keeps_users_to_their_region_and_their_unit_to_it_in_the_admin(
     change = client.get(f"/admin/org/user/{users['fgj'].pk}/change/")
     form = change.context["adminform"].form
     assert "is_superuser" not in form.fields and "user_permissions" not in form.fields
+    assert "is_staff" not in form.fields
     assert other_county["unit"] not in form.fields["unit"].queryset
     assert client.get(f"/admin/org/user/{other_county['unit_user'].pk}/change/").status_code == 302
+    # the region filter names the office's county only
+    filters = {spec.title: spec for spec in page.context["cl"].filter_specs}
+    region_choices = [c["display"] for c in filters["地区"].choices(page.context["cl"])]
+    assert county["region"].name in region_choices and other_county["region"].name not in region_choices
+    # a superuser of the same county is out of reach: its password could otherwise be reset
+    root = User.objects.create_superuser("root", password="root-pass-42", region=county["region"])
+    assert root.pk not in [u.pk for u in client.get("/admin/org/user/").context["cl"].result_list]
+    assert client.get(f"/admin/org/user/{root.pk}/password/").status_code == 404
 
 
 def test_it_adds_a_unit_account_only_with_a_unit_of_its_region(client, registrar, county) -> None:

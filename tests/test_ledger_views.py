@@ -399,6 +399,16 @@ def test_it_saves_the_office_s_edit_and_shows_it_in_the_history(
     assert "已保存" in page
 
 
+def test_it_refuses_a_unit_id_no_database_key_can_hold(client, users, published_plan) -> None:
+    task = _task(published_plan, "县发改局要牵头")
+    client.force_login(users["office"])
+    response = client.post(
+        reverse("ledger:edit", args=[task.pk]), _edit_data(task, cooperating=["99999999999999999999999"])
+    )
+    assert response.status_code == 200 and "cooperating" in response.context["form"].errors
+    assert Task.objects.get(pk=task.pk).version == task.version
+
+
 def test_it_refuses_a_stale_save_and_keeps_the_other_edit(client, users, published_plan) -> None:
     task = _task(published_plan, "县工信局要加快")
     client.force_login(users["office"])
@@ -639,6 +649,21 @@ def test_it_registers_the_ledger_in_the_admin(client, published_plan) -> None:
     # the audit trail is read only, even here
     entry = AuditEntry.objects.first()
     assert client.get(reverse("admin:ledger_auditentry_delete", args=[entry.pk])).status_code == 403
+
+
+def test_it_keeps_the_unscoped_ledger_admin_from_staff_given_its_permissions(client, users, other_county):
+    from django.contrib.auth.models import Permission
+
+    office = users["office"]
+    office.is_staff = True
+    office.save()
+    office.user_permissions.set(Permission.objects.filter(content_type__app_label="ledger"))
+    client.force_login(office)
+    # the admin lists every county's tasks: another county's would show
+    task = other_county["plan"].tasks.first()
+    assert client.get(reverse("admin:ledger_task_changelist")).status_code == 403
+    assert client.get(reverse("admin:ledger_task_change", args=[task.pk])).status_code == 403
+    assert "ledger" not in client.get(reverse("admin:index")).content.decode()
 
 
 def test_it_audits_an_admin_change_and_bumps_the_version(client, published_plan) -> None:

@@ -23,4 +23,3 @@ def test_it_lists_each_entry_once_per_section(name: str) -> None:
         if len(set(entries)) != len(entries)
     }
     assert not repeated, f"data/zh/{name}.txt repeats entries: {repeated}"
-

@@ -241,6 +241,63 @@ def test_it_stores_a_cooperating_units_report_without_moving_the_leads_figures(u
     assert AuditEntry.objects.filter(task=task, action="submit").count() == 1
 
 
+def test_it_lets_a_late_report_stand_without_undoing_a_newer_one(users, fgj_task):
+    from luoshi.reporting.services import report_periods
+
+    this, last = report_periods(fgj_task)
+    output = fgj_task.outputs.get()
+    submit_report(fgj_task, users["fgj"], ReportInput(text="本期", percent=60, values={output.pk: 30.0}))
+    late = submit_report(
+        fgj_task,
+        users["fgj"],
+        ReportInput(text="补报上期", percent=20, values={output.pk: 12.0}),
+        period=last,
+    )
+    fgj_task.refresh_from_db()
+    output.refresh_from_db()
+    assert (late.period, late.percent) == (last, 20)
+    assert (fgj_task.progress, output.current_value) == (60, 30.0)
+
+
+def test_it_reopens_a_task_whose_done_report_the_office_returns(users, fgj_task):
+    from luoshi.reporting.services import review_report
+
+    output = fgj_task.outputs.get()
+    first = submit_report(
+        fgj_task, users["fgj"], ReportInput(text="过半", percent=55, values={output.pk: 22.0})
+    )
+    review_report(first, users["office"], accept=True)
+    claim = submit_report(
+        fgj_task, users["fgj"], ReportInput(text="已完成", percent=100, values={output.pk: 40.0}, done=True)
+    )
+    fgj_task.refresh_from_db()
+    assert (fgj_task.status, fgj_task.progress, fgj_task.colour) == (Task.Status.DONE, 100, "green")
+
+    review_report(claim, users["office"], accept=False, comment="未见竣工验收材料")
+    fgj_task.refresh_from_db()
+    output.refresh_from_db()
+    # the figures fall back to the report that still stands, and the colour follows them
+    assert (fgj_task.status, fgj_task.progress, output.current_value) == (Task.Status.IN_PROGRESS, 55, 22.0)
+    assert fgj_task.colour_reason != "done"
+    entry = AuditEntry.objects.get(action="return", subject_id=claim.pk)
+    assert entry.changes["progress"] == [100, 55] and entry.changes["status"] == ["done", "in_progress"]
+
+
+def test_it_counts_only_the_lead_units_report_as_the_periods_report(users, published_plan):
+    from luoshi.org.models import User
+    from luoshi.reporting.services import report_periods
+    from luoshi.supervision.warnings import standing_periods
+
+    task = task_of("县卫健局和县教育局")
+    lead = task.assignments.get(role=Assignment.Role.LEAD).unit
+    this = report_periods(task)[0]
+    submit_report(task, users["jyj"], ReportInput(text="配合开展宣传", percent=90, values={}))
+    assert this not in standing_periods([task.pk])[task.pk]
+    lead_user = User.objects.create_user(username="wjj", role=User.Role.UNIT, region=lead.region, unit=lead)
+    submit_report(task, lead_user, ReportInput(text="牵头推进", percent=30, values={}))
+    assert this in standing_periods([task.pk])[task.pk]
+
+
 # ------------------------------------------------------------------------------------------ review
 
 
@@ -370,6 +427,23 @@ def test_it_round_trips_progress_through_excel(client, users, fgj_task, other_co
     response = client.post(reverse("reporting:confirm"), {"token": "whatever"}, follow=True)
     assert "预览已失效" in response.content.decode()
     assert ProgressReport.objects.count() == before + 1
+
+
+def test_it_keeps_the_progress_that_stands_at_confirm_when_the_percent_is_left_blank(client, users, fgj_task):
+    client.force_login(users["fgj"])
+    wb = _download(client)
+    ws = wb["任务"]
+    header = [c.value for c in ws[1]]
+    row = next(r for r in range(2, ws.max_row + 1) if ws.cell(row=r, column=1).value == fgj_task.pk)
+    ws.cell(row=row, column=header.index("本期进展情况") + 1, value="召开调度会一次")
+    response = _upload(client, wb)
+    assert "0%（不变）" in response.content.decode()
+    # a colleague's report lands on the web form between the preview and the confirm
+    submit_report(fgj_task, users["fgj"], ReportInput(text="网页填报", percent=35, values={}))
+    client.post(reverse("reporting:confirm"), {"token": response.context["token"]})
+    latest = ProgressReport.objects.filter(task=fgj_task).latest("submitted_at", "id")
+    fgj_task.refresh_from_db()
+    assert (latest.text, latest.percent, fgj_task.progress) == ("召开调度会一次", 35, 35)
 
 
 def test_it_reports_row_errors_from_the_outputs_sheet(client, users, fgj_task):

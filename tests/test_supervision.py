@@ -163,6 +163,50 @@ def test_it_refuses_a_past_reply_date_and_a_unit_of_another_task(client, users, 
     )
     assert response.status_code == 200 and "reply_due" in response.context["form"].errors
     assert not SupervisionNotice.objects.exists()
+    # 县工信局 has no part in 县发改局's task: the notice would show it the task, so it is refused
+    response = client.post(
+        reverse("supervision:new_notice"),
+        {
+            "unit": county["units"]["县工信局"].pk,
+            "tasks": [tasks["fgj"].pk],
+            "level": "blue",
+            "body": "请报送进展。",
+            "reply_due": (timezone.localdate() + timedelta(days=3)).isoformat(),
+        },
+    )
+    assert response.status_code == 200
+    assert f"任务 {tasks['fgj'].number} 不是工业和信息化局承担的任务" in response.content.decode()
+    assert not SupervisionNotice.objects.exists()
+
+
+def test_it_numbers_notices_by_the_local_year(users, county, tasks, monkeypatch) -> None:
+    from datetime import datetime
+
+    # 1 January, 01:00 in Asia/Shanghai: still 31 December in UTC
+    moment = timezone.make_aware(datetime(2026, 1, 1, 1, 0))
+    monkeypatch.setattr(timezone, "now", lambda: moment)
+    first = _issue(users, county, tasks["fgj"])
+    second = _issue(users, county, tasks["gxj"], unit="县工信局")
+    assert (first.number, second.number) == ("2026-001", "2026-002")
+
+
+def test_it_takes_an_id_no_database_key_can_hold_as_no_task(client, users, county, tasks) -> None:
+    huge = "99999999999999999999999"
+    client.force_login(users["office"])
+    page = client.get(reverse("supervision:new_notice"), {"tasks": f"{huge},{tasks['fgj'].pk}"})
+    assert page.status_code == 200 and page.context["form"].initial["tasks"] == [tasks["fgj"].pk]
+    response = client.post(
+        reverse("supervision:new_notice"),
+        {
+            "unit": county["units"]["县发改局"].pk,
+            "tasks": [huge],
+            "level": "blue",
+            "body": "请报送进展。",
+            "reply_due": (timezone.localdate() + timedelta(days=3)).isoformat(),
+        },
+    )
+    assert response.status_code == 200 and "tasks" in response.context["form"].errors
+    assert not SupervisionNotice.objects.exists()
 
 
 def test_it_lets_only_the_office_issue(client, users) -> None:

@@ -239,22 +239,23 @@ def test_it_counts_a_returned_report_as_missing(published_plan, users) -> None:
 
     task = Task.objects.select_related("plan").get(plan=published_plan, text__startswith="县发改局要牵头")
     today = date(2025, 6, 16)
-    Task.objects.filter(pk=task.pk).update(progress=60)
-    task.refresh_from_db()
-    assert colour_of(task, today)[1] == "2025年5月 未填报进展"
 
-    def report() -> ProgressReport:
+    def report(month: int) -> ProgressReport:
         return ProgressReport.objects.create(
             task=task,
             unit=users["fgj"].unit,
-            period=date(2025, 5, 1),
-            text="五月进展",
+            period=date(2025, month, 1),
+            text=f"{month}月进展",
             percent=60,
             submitted_by=users["fgj"],
-            submitted_at=timezone.make_aware(datetime(2025, 5, 28, 9)),
+            submitted_at=timezone.make_aware(datetime(2025, month, 28, 9)),
         )
 
-    first = report()
+    report(4)  # the progress the task stands at
+    Task.objects.filter(pk=task.pk).update(progress=60)
+    task.refresh_from_db()
+    assert colour_of(task, today)[1] == "2025年5月 未填报进展"
+    first = report(5)
     assert colour_of(task, today) == ("green", "按序时推进")
     review_report(first, users["office"], accept=False, comment="数据不全")
     assert colour_of(task, today)[0] == "yellow"
@@ -262,7 +263,7 @@ def test_it_counts_a_returned_report_as_missing(published_plan, users) -> None:
     task.refresh_from_db()
     assert (task.colour, task.reason) == ("yellow", "2025年5月 未填报进展")
     # a new report for the period stands again, and so does an accepted one
-    second = report()
+    second = report(5)
     assert colour_of(task, today)[0] == "green"
     review_report(second, users["office"], accept=True)
     assert colour_of(task, today)[0] == "green"

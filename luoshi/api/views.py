@@ -23,6 +23,7 @@ from django.views.decorators.http import require_safe
 
 from luoshi.api.auth import BadRequest, Forbidden, endpoint, error, json_response, read_json
 from luoshi.api.schema import openapi
+from luoshi.ids import parse_id
 from luoshi.ledger.models import Assignment, Task
 from luoshi.ledger.services import NotAllowed
 from luoshi.org.access import can_manage, tasks_for, units_for
@@ -32,7 +33,6 @@ from luoshi.reporting.services import ReportInput, review_report, submit_report
 
 PAGE_SIZE = 50
 MAX_PAGE_SIZE = 200
-MAX_ID = 2**63 - 1
 
 
 # ---------------------------------------------------------------- querysets (scoped, N+1-free)
@@ -174,9 +174,10 @@ def _positive_int(request: HttpRequest, name: str, default: int | None = None) -
     if not raw:
         return default
     # bounded so an absurd number is a 400, not a database overflow
-    if not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw) <= MAX_ID:
+    value = parse_id(raw)
+    if value is None:
         raise BadRequest(_("参数 %(name)s 应为正整数。") % {"name": name})
-    return int(raw)
+    return value
 
 
 def _since(request: HttpRequest) -> datetime | None:
@@ -336,10 +337,10 @@ def _submit(request: HttpRequest, task: Task) -> HttpResponse:
         raise BadRequest(_("values 应为对象：{指标 id: 数值}。"))
     values: dict[int, float] = {}
     for key, value in raw_values.items():
-        number = _number(value)
-        if not (key.isascii() and key.isdigit()) or number is None:
+        output_id, number = parse_id(key), _number(value)
+        if output_id is None or number is None:
             raise BadRequest(_("values 应为对象：{指标 id: 数值}。"))
-        values[int(key)] = number
+        values[output_id] = number
     period = _date(data.get("period"))
     if period is False:
         raise BadRequest(_("period 应为报告期第一天的日期，如 2025-03-01；不填即本期。"))

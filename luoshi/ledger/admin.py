@@ -14,6 +14,25 @@ from luoshi.ledger.models import Assignment, AuditEntry, Output, Plan, Project, 
 from luoshi.ledger.services import audit
 
 
+class SuperuserOnly:
+    """Not scoped to a region, so shown to superusers only, whatever permissions a user was given."""
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return request.user.is_active and request.user.is_superuser
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self.has_module_permission(request)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self.has_module_permission(request)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return self.has_module_permission(request)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self.has_module_permission(request)
+
+
 class AssignmentInline(admin.TabularInline):
     model = Assignment
     extra = 0
@@ -27,7 +46,7 @@ class OutputInline(admin.TabularInline):
 
 
 @admin.register(Plan)
-class PlanAdmin(admin.ModelAdmin):
+class PlanAdmin(SuperuserOnly, admin.ModelAdmin):
     list_display = ["title", "region", "year", "status", "created_at", "published_at"]
     list_filter = ["region", "status", "year"]
     search_fields = ["title", "source_name"]
@@ -35,7 +54,7 @@ class PlanAdmin(admin.ModelAdmin):
 
 
 @admin.register(Task)
-class TaskAdmin(admin.ModelAdmin):
+class TaskAdmin(SuperuserOnly, admin.ModelAdmin):
     list_display = ["number", "short_text", "plan", "region", "deadline", "status", "progress", "colour"]
     list_filter = ["region", "colour", "status", "schedule", "tier"]
     search_fields = ["text"]
@@ -86,7 +105,7 @@ def _plain(value: Any) -> Any:
 
 
 @admin.register(Target)
-class TargetAdmin(admin.ModelAdmin):
+class TargetAdmin(SuperuserOnly, admin.ModelAdmin):
     list_display = ["indicator", "measure", "value", "unit", "period", "actual_value", "plan"]
     list_filter = ["plan__region", "measure", "period"]
     search_fields = ["indicator", "text"]
@@ -94,7 +113,7 @@ class TargetAdmin(admin.ModelAdmin):
 
 
 @admin.register(Project)
-class ProjectAdmin(admin.ModelAdmin):
+class ProjectAdmin(SuperuserOnly, admin.ModelAdmin):
     list_display = ["name", "stage", "total_investment", "annual_investment", "completed_investment", "plan"]
     list_filter = ["plan__region", "stage"]
     search_fields = ["name", "secretary"]
@@ -103,7 +122,7 @@ class ProjectAdmin(admin.ModelAdmin):
 
 
 @admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
+class AuditEntryAdmin(SuperuserOnly, admin.ModelAdmin):
     """Read only: the trail is never edited, not even by a superuser."""
 
     list_display = ["at", "region", "actor", "action", "subject", "subject_id", "task"]

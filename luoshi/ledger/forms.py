@@ -13,6 +13,7 @@ from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
+from luoshi.ids import IdsChoiceField
 from luoshi.ledger.models import Assignment, Plan, Section, Task
 from luoshi.org.models import Leader, Unit
 
@@ -199,7 +200,7 @@ class TaskEditForm(forms.Form):
     lead = forms.ModelChoiceField(
         label=_("牵头单位"), queryset=Unit.objects.none(), required=False, empty_label=_("（未定）")
     )
-    cooperating = forms.ModelMultipleChoiceField(
+    cooperating = IdsChoiceField(
         label=_("配合单位"),
         queryset=Unit.objects.none(),
         required=False,

@@ -32,6 +32,10 @@ def _scoped(request: HttpRequest) -> list[int] | None:
     return region_ids(user)
 
 
+# the region filter offers only the regions of the rows listed, which are the user's own
+REGION_FILTER = ("region", admin.RelatedOnlyFieldListFilter)
+
+
 class RegionScoped:
     """Lists and foreign-key choices limited to the user's regions through `region_path`."""
 
@@ -103,7 +107,7 @@ class UnitAliasInline(admin.TabularInline):
 @admin.register(Unit)
 class UnitAdmin(RegionScoped, admin.ModelAdmin):
     list_display = ("name", "short_name", "alias_list", "kind", "region", "leader", "active")
-    list_filter = ("region", "kind", "active")
+    list_filter = (REGION_FILTER, "kind", "active")
     search_fields = ("name", "short_name", "aliases__alias")
     list_select_related = ("region", "leader")
     inlines = (UnitAliasInline,)
@@ -129,7 +133,7 @@ class UnitAdmin(RegionScoped, admin.ModelAdmin):
 @admin.register(Leader)
 class LeaderAdmin(RegionScoped, admin.ModelAdmin):
     list_display = ("name", "title", "region", "email")
-    list_filter = ("region",)
+    list_filter = (REGION_FILTER,)
     search_fields = ("name", "title")
     list_select_related = ("region",)
 
@@ -156,7 +160,7 @@ class UserAdmin(RegionScoped, DjangoUserAdmin):
     form = type("UserChangeForm", (UserForm, DjangoUserAdmin.form), {})
     add_form = type("UserCreationForm", (UserForm, DjangoUserAdmin.add_form), {})
     list_display = ("username", "first_name", "role", "region", "unit", "leader", "is_active", "is_staff")
-    list_filter = ("role", "region", "is_active", "is_staff")
+    list_filter = ("role", REGION_FILTER, "is_active", "is_staff")
     search_fields = ("username", "first_name", "last_name", "email", "unit__name", "unit__short_name")
     list_select_related = ("region", "unit", "leader")
     fieldsets = (
@@ -180,12 +184,17 @@ class UserAdmin(RegionScoped, DjangoUserAdmin):
         ),
     )
 
+    def get_queryset(self, request: HttpRequest) -> QuerySet[User]:
+        qs = super().get_queryset(request)
+        # an office with rights over users could otherwise reset a superuser's password
+        return qs if request.user.is_superuser else qs.filter(is_superuser=False)
+
     def get_fieldsets(self, request: HttpRequest, obj: User | None = None):
         fieldsets = super().get_fieldsets(request, obj)
         if request.user.is_superuser:
             return fieldsets
         # only a superuser grants superuser or staff rights and permissions
-        hidden = {"is_superuser", "groups", "user_permissions"}
+        hidden = {"is_superuser", "is_staff", "groups", "user_permissions"}
         return [
             (name, {**opts, "fields": tuple(f for f in opts["fields"] if f not in hidden)})
             for name, opts in fieldsets

@@ -9,7 +9,7 @@ often by several people), uploads it back, checks a preview and confirms. The wo
   本期数值 to fill in.
 
 Columns are found by their header, so a reordered or extra column does not shift the values. A row
-left blank means "nothing to report"; a blank percent keeps the task's current progress. Reading
+left blank means "nothing to report"; a blank percent keeps the task's progress as it stands. Reading
 never writes: it returns a preview of the changes and the errors by row, and the caller applies the
 valid changes through `services.submit_report`.
 """
@@ -302,7 +302,7 @@ class Change:
     number: int
     task_text: str
     text: str
-    percent: int
+    percent: int | None  # None: left blank, the progress stays as it is
     old_percent: int
     done: bool
     values: list[ValueChange] = field(default_factory=list)
@@ -401,12 +401,14 @@ def check_upload(user: User, sheets: Sheets) -> Preview:
                 done = True
             elif done_text not in (NO, "N", "n", "no", "No", "NO", "0", "×", "False", "FALSE"):
                 problems.append(_("已完成一栏请填“是”或“否”。"))
-        percent: int | None = task.progress
+        # blank: no new figure, the progress stays as it stands when the report lands (not as it
+        # was at this preview: another report may land before the unit confirms)
+        percent: int | None = None
         if not _blank(line.percent):
             percent = _percent(line.percent)
             if percent is None:
                 problems.append(_("完成进度“%(value)s”应为 0 到 100 之间的整数。") % {"value": line.percent})
-        if done and percent is not None:
+        if done and not problems:
             percent = 100  # 已完成 means all of it
         was_done = task.status == Task.Status.DONE
         changed = (

@@ -4,10 +4,22 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
-from luoshi.ledger.models import Output, Task
+from luoshi.ledger.models import Assignment, Output, Task
 from luoshi.org.models import Unit
+
+
+class ReportQuerySet(models.QuerySet):
+    def standing(self) -> ReportQuerySet:
+        """The reports that count for their task: not returned by the office, and filed by the
+        task's lead unit (by any of its units while it has none). Only these move a task's figures,
+        and only these make a period "reported" for the warning rule."""
+        leads = Assignment.objects.filter(task_id=OuterRef("task_id"), role=Assignment.Role.LEAD)
+        return self.exclude(status=ProgressReport.Status.RETURNED).filter(
+            Exists(leads.filter(unit_id=OuterRef("unit_id"))) | ~Exists(leads)
+        )
 
 
 class ProgressReport(models.Model):
@@ -21,6 +33,7 @@ class ProgressReport(models.Model):
     period = models.DateField(_("报告期"))  # first day of the month (or week) reported on
     text = models.TextField(_("进展情况"))
     percent = models.PositiveSmallIntegerField(_("完成进度（%）"))
+    done = models.BooleanField(_("已完成"), default=False)
     status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.SUBMITTED)
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
@@ -31,6 +44,8 @@ class ProgressReport(models.Model):
     )
     reviewed_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
     review_comment = models.CharField(_("审核意见"), max_length=500, blank=True)
+
+    objects = ReportQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("进展填报")

@@ -14,7 +14,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from luoshi.ledger.models import Assignment, Output, Task
+from luoshi.ledger.models import Output, Task
 from luoshi.ledger.services import NotAllowed, audit, refresh_colour
 from luoshi.org.access import can_manage, tasks_for
 from luoshi.org.models import User
@@ -36,7 +36,7 @@ _SIGNATURES: dict[str, tuple[bytes, ...]] = {
 @dataclass
 class ReportInput:
     text: str
-    percent: int
+    percent: int | None  # None: no new figure, the progress stays as it stands
     values: dict[int, float]  # output id → value
     done: bool = False
 
@@ -80,14 +80,14 @@ def submit_report(
 ) -> ProgressReport:
     """A unit reports on a task it leads or helps with. Checked, stored whole or not at all.
 
-    Every report is stored and audited; only the lead unit's report (or any unit's when the task has
-    no lead) moves the task's progress, status and output values, so a cooperating unit reporting on
-    its share cannot overwrite the lead's figures or close the task."""
+    Every report is stored and audited; the task's progress, status and output values follow its
+    standing report (`settle_figures`), so a cooperating unit reporting on its share cannot overwrite
+    the lead's figures or close the task, and a late report for an earlier period cannot undo a
+    newer one. `data.percent` None keeps the progress the task has when the report lands."""
     roles = dict(task.assignments.values_list("unit_id", "role")) if actor.is_unit and actor.unit_id else {}
     if actor.unit_id not in roles:
         raise NotAllowed(_("只能填报本单位承担的任务。"))
-    moves_task = roles[actor.unit_id] == Assignment.Role.LEAD or Assignment.Role.LEAD not in roles.values()
-    if not 0 <= data.percent <= 100:
+    if data.percent is not None and not 0 <= data.percent <= 100:
         raise NotAllowed(_("完成进度应在 0 到 100 之间。"))
     if not data.text.strip():
         raise NotAllowed(_("请填写进展情况。"))
@@ -99,13 +99,16 @@ def submit_report(
             raise NotAllowed(_("指标不属于该任务。"))
     if period is not None and period not in report_periods(task):
         raise NotAllowed(_("只能填报本期或上一期的进展。"))
+    # one report at a time per task, so the figures are settled from every report that stands
+    task = Task.objects.select_for_update().get(pk=task.pk)
     now = timezone.now()
     report = ProgressReport.objects.create(
         task=task,
         unit_id=actor.unit_id,
         period=period or period_start(task.schedule, timezone.localdate()),
         text=data.text.strip(),
-        percent=data.percent,
+        percent=task.progress if data.percent is None else data.percent,
+        done=data.done,
         submitted_by=actor,
         submitted_at=now,
     )
@@ -120,19 +123,8 @@ def submit_report(
             size=upload.size,
             content_type=(upload.content_type or "")[:100],
         )
-    # the lead unit's latest figures stand until the office says otherwise
-    fields = {"last_report_at": now, "updated_at": now, "version": F("version") + 1}
-    if moves_task:
-        fields["progress"] = data.percent
-        if data.done:
-            fields["status"] = Task.Status.DONE
-        elif task.status == Task.Status.NOT_STARTED:
-            fields["status"] = Task.Status.IN_PROGRESS
-    Task.objects.filter(pk=task.pk).update(**fields)
-    if moves_task:
-        # in output id order, so two reports on one task never lock the same rows in opposite orders
-        for output_id, value in sorted(data.values.items()):
-            Output.objects.filter(pk=output_id).update(current_value=value)
+    Task.objects.filter(pk=task.pk).update(last_report_at=now, updated_at=now, version=F("version") + 1)
+    changed = settle_figures(task)
     audit(
         task,
         actor,
@@ -140,12 +132,12 @@ def submit_report(
         "report",
         report.pk,
         {
-            "percent": data.percent,
+            "percent": report.percent,
             "period": report.period.isoformat(),
             "done": data.done,
             "values": {str(k): v for k, v in data.values.items()},
             "files": [f.name for f in files],
-            "moves_task": moves_task,
+            **changed,
         },
     )
     task.refresh_from_db()
@@ -153,11 +145,52 @@ def submit_report(
     return report
 
 
+def settle_figures(task: Task, undo_done: bool = False) -> dict[str, list]:
+    """Set the task's progress, status and output values from its standing reports; returns what
+    changed, for the audit. The latest period's standing report gives progress and status (the
+    latest filed, within a period); each output takes the latest standing value given for it.
+    `undo_done`: a report that declared the task done was returned, so "done" no longer stands
+    unless another standing report says so. The caller holds the task's row lock."""
+    standing = ProgressReport.objects.filter(task=task).standing()
+    latest = standing.order_by("-period", "-submitted_at", "-id").first()
+    status = task.status
+    if latest is not None and latest.done:
+        status = Task.Status.DONE
+    elif status == Task.Status.DONE and undo_done:
+        status = Task.Status.IN_PROGRESS if latest is not None else Task.Status.NOT_STARTED
+    elif status == Task.Status.NOT_STARTED and latest is not None:
+        status = Task.Status.IN_PROGRESS
+    progress = latest.percent if latest is not None else 0
+    changed: dict[str, list] = {}
+    if progress != task.progress:
+        changed["progress"] = [task.progress, progress]
+    if status != task.status:
+        changed["status"] = [task.status, status]
+    if changed:
+        Task.objects.filter(pk=task.pk).update(progress=progress, status=status, updated_at=timezone.now())
+    values: dict[int, float] = {}
+    for output_id, value in (
+        ReportValue.objects.filter(report__in=standing)
+        .order_by("report__period", "report__submitted_at", "report_id")
+        .values_list("output_id", "value")
+    ):
+        values[output_id] = value
+    # in output id order, so two reports on one task never lock the same rows in opposite orders
+    for output in Output.objects.filter(task=task).order_by("pk"):
+        value = values.get(output.pk)
+        if value != output.current_value:
+            Output.objects.filter(pk=output.pk).update(current_value=value)
+            changed.setdefault("values", []).append([output.name, output.current_value, value])
+    return changed
+
+
 @transaction.atomic
 def review_report(report: ProgressReport, actor: User, accept: bool, comment: str = "") -> ProgressReport:
-    """The office accepts a report, or returns it with a comment; a returned report counts as missing."""
+    """The office accepts a report, or returns it with a comment. A returned report counts as
+    missing, and the task's figures fall back to the reports that still stand."""
     if not can_manage(actor):
         raise NotAllowed(_("只有督查室可以审核填报。"))
+    task = Task.objects.select_for_update().get(pk=report.task_id)
     current = ProgressReport.objects.select_for_update().get(pk=report.pk)
     if current.status != ProgressReport.Status.SUBMITTED:
         raise NotAllowed(_("该填报已审核。"))
@@ -170,8 +203,12 @@ def review_report(report: ProgressReport, actor: User, accept: bool, comment: st
         comment.strip()[:500],
     )
     current.save(update_fields=["status", "reviewed_by", "reviewed_at", "review_comment"])
-    audit(current.task, actor, "accept" if accept else "return", "report", current.pk, {"comment": comment})
-    refresh_colour(current.task)
+    changed = {} if accept else settle_figures(task, undo_done=current.done)
+    audit(
+        task, actor, "accept" if accept else "return", "report", current.pk, {"comment": comment, **changed}
+    )
+    task.refresh_from_db()
+    refresh_colour(task)
     return current
 
 

@@ -9,13 +9,14 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from luoshi.ids import IdsChoiceField
 from luoshi.ledger.models import Task
 from luoshi.org.access import tasks_for, units_for
 from luoshi.org.models import User
 from luoshi.supervision.models import SupervisionNotice
 
 
-class TaskChoices(forms.ModelMultipleChoiceField):
+class TaskChoices(IdsChoiceField):
     def label_from_instance(self, task: Task) -> str:
         text = task.text if len(task.text) <= 40 else task.text[:40] + "…"
         return f"{task.plan.year} · {task.number}. {text}"

@@ -9,10 +9,10 @@ from django.db.models import F, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from luoshi.ledger.models import Task
+from luoshi.ledger.models import Assignment, Task
 from luoshi.ledger.services import ConcurrentEdit, NotAllowed, audit
 from luoshi.org.access import can_instruct, can_manage, region_ids
-from luoshi.org.models import Unit, User
+from luoshi.org.models import Region, Unit, User
 from luoshi.supervision.models import Instruction, NoticeReply, SupervisionNotice
 
 
@@ -41,19 +41,31 @@ def issue_notice(
         raise NotAllowed(_("请选择督办的任务。"))
     if any(t.region_id != unit.region_id for t in tasks):
         raise NotAllowed(_("任务与单位不属于同一地区。"))
-    if reply_due < timezone.localdate():
+    # a notice shows its tasks to the unit it is sent to, so it may only name the unit's own tasks
+    theirs = set(Assignment.objects.filter(unit=unit, task__in=tasks).values_list("task_id", flat=True))
+    foreign = [t for t in tasks if t.pk not in theirs]
+    if foreign:
+        raise NotAllowed(
+            _("任务 %(numbers)s 不是%(unit)s承担的任务。")
+            % {"numbers": "、".join(str(t.number) for t in foreign), "unit": unit.name}
+        )
+    today = timezone.localdate()
+    if reply_due < today:
         raise NotAllowed(_("回复期限不能早于今天。"))
-    now = timezone.now()
-    count = SupervisionNotice.objects.filter(region_id=unit.region_id, issued_at__year=now.year).count()
+    # numbered per region and local year; the region's row lock makes two offices issuing at the
+    # same moment take turns rather than take one number
+    Region.objects.select_for_update().filter(pk=unit.region_id).first()
+    prefix = f"{today.year}-"
+    count = SupervisionNotice.objects.filter(region_id=unit.region_id, number__startswith=prefix).count()
     notice = SupervisionNotice.objects.create(
         region_id=unit.region_id,
-        number=f"{now.year}-{count + 1:03d}",
+        number=f"{prefix}{count + 1:03d}",
         unit=unit,
         level=level,
         body=body.strip(),
         reply_due=reply_due,
         issued_by=actor,
-        issued_at=now,
+        issued_at=timezone.now(),
     )
     notice.tasks.set(tasks)
     for task in tasks:

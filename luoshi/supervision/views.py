@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from luoshi.ids import parse_id
 from luoshi.ledger.models import Assignment, Task
 from luoshi.ledger.services import ConcurrentEdit, NotAllowed
 from luoshi.org.access import can_instruct, can_manage, tasks_for
@@ -75,12 +76,7 @@ def notices(request: HttpRequest) -> HttpResponse:
 
 
 def _task_ids(raw: str) -> list[int]:
-    ids = []
-    for part in raw.replace("，", ",").split(","):
-        part = part.strip()
-        if part.isdigit():
-            ids.append(int(part))
-    return ids
+    return [pk for pk in map(parse_id, raw.replace("，", ",").split(",")) if pk is not None]
 
 
 @login_required
@@ -163,7 +159,14 @@ def notice(request: HttpRequest, pk: int) -> HttpResponse:
         if action != "reply":
             return HttpResponseBadRequest(_("请求缺少版本号。"))
         reply_form = form  # show what was wrong with the reply, keep what was typed
-    tasks = item.tasks.select_related("plan").prefetch_related(_leads()).order_by("plan__year", "number")
+    # a unit sees only its own among them (a task may have been reassigned since the notice)
+    tasks = (
+        tasks_for(user)
+        .filter(notices=item)
+        .select_related("plan")
+        .prefetch_related(_leads())
+        .order_by("plan__year", "number")
+    )
     context = {
         "notice": item,
         "tasks": tasks,
@@ -173,7 +176,6 @@ def notice(request: HttpRequest, pk: int) -> HttpResponse:
         "may_handle": may_handle,
         "today": timezone.localdate(),
         "open_statuses": OPEN_STATUSES,
-        "visible_task_ids": set(tasks_for(user).filter(notices=item).values_list("pk", flat=True)),
     }
     return render(request, "supervision/notice.html", context)
 

@@ -18,6 +18,8 @@ Reporting periods, shared by the rule, the reminders (supervision/reminders.py) 
 - a period is a month (or, for weekly tasks, a Monday-to-Sunday week), named by its first day;
 - a task owes a report for every period that starts on or after 1 January of its plan year and
   on or before its deadline (31 December when it has none), once that period is complete;
+- the report that counts is the lead unit's (any unit's while the task has no lead): a cooperating
+  unit's report on its share does not make the period reported, as it does not move the figures;
 - a report stands unless the office returned it; a returned report counts as missing;
 - a report is on time when it was submitted during its period (Asia/Shanghai): before the period
   ended, which is when the rule above starts to show the period as missing, and not before it
@@ -166,7 +168,8 @@ def period_label(schedule: str, start: date) -> str:
 
 
 def standing_periods(task_ids: Iterable[int]) -> dict[int, set[date]]:
-    """Periods with a report that stands (not returned), for many tasks in one query per 10,000."""
+    """Periods with a standing report (ProgressReport.objects.standing), for many tasks in one query
+    per 10,000."""
     from luoshi.reporting.models import ProgressReport
 
     periods: dict[int, set[date]] = {pk: set() for pk in task_ids}
@@ -175,7 +178,7 @@ def standing_periods(task_ids: Iterable[int]) -> dict[int, set[date]]:
     for i in range(0, len(ids), 10_000):
         rows = (
             ProgressReport.objects.filter(task_id__in=ids[i : i + 10_000])
-            .exclude(status=ProgressReport.Status.RETURNED)
+            .standing()
             .values_list("task_id", "period")
             .distinct()
         )

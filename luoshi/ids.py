@@ -1,0 +1,35 @@
+"""Object ids as they arrive in requests.
+
+A number past what a database key column holds is nobody's id: it is answered as "not found" or as
+a bad value and never reaches the database, where SQLite raises OverflowError on it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+MAX_ID = 2**63 - 1
+
+
+def parse_id(raw: Any) -> int | None:
+    """The id a request's value names, or None when it names none."""
+    text = str(raw).strip()
+    if not (text.isascii() and text.isdigit()):
+        return None
+    value = int(text)
+    return value if 1 <= value <= MAX_ID else None
+
+
+class IdsChoiceField(forms.ModelMultipleChoiceField):
+    """A multiple choice of objects that refuses a value no key can have before looking it up."""
+
+    def _check_values(self, value: Any) -> Any:
+        for pk in value:
+            if parse_id(pk) is None:
+                raise ValidationError(
+                    self.error_messages["invalid_pk_value"], code="invalid_pk_value", params={"pk": pk}
+                )
+        return super()._check_values(value)
