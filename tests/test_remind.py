@@ -102,13 +102,14 @@ def test_it_sends_one_email_per_unit_task_and_period(plan, users) -> None:
     fgj_mail = next(m for m in mail.outbox if m.to == ["fgj@qingshui.gov.cn"])
     assert "县发改局要牵头建立重点项目调度机制" in fgj_mail.body
     assert "单位无邮箱，未发送" in out  # the 教育局 has no address anywhere
-    assert Reminder.objects.count() == 3
+    assert Reminder.objects.exclude(sent_at=None).count() == 3
+    assert Reminder.objects.filter(sent_at=None).count() == 1  # kept, to escalate it in time
     assert not Reminder.objects.filter(escalated=True).exists()
 
     # the next day's run sends nothing again
     _run(send=True, today=date(2025, 6, 17))
     assert len(mail.outbox) == 3
-    assert Reminder.objects.count() == 3
+    assert Reminder.objects.count() == 4
 
     # once the 教育局 has an address, it gets its one email
     users["jyj"].email = "jyj@qingshui.gov.cn"
@@ -157,9 +158,11 @@ def test_it_escalates_through_the_leaders_own_account(plan, county, users) -> No
     assert out.count("将升级至分管领导") == 4
     _run(send=True)
     escalations = [m for m in mail.outbox if m.to == ["leader-account@qingshui.gov.cn"]]
-    # one per missed (unit, task): the 教育局 has no address, so it is not reminded nor escalated
-    assert len(escalations) == 3
-    assert Reminder.objects.filter(escalated=True).count() == 3
+    # one per missed (unit, task): the 教育局 has no address, so it is not reminded, and its leader
+    # is told all the more
+    assert len(escalations) == 4
+    assert any("教育局" in m.subject for m in escalations)
+    assert Reminder.objects.filter(escalated=True).count() == 4
 
 
 def test_it_stops_at_the_deadlines_period(plan) -> None:

@@ -74,7 +74,7 @@ class Reminder(models.Model):
     unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="reminders")
     task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="reminders")
     period = models.DateField()
-    sent_at = models.DateTimeField()
+    sent_at = models.DateTimeField(null=True, blank=True)  # None: the unit had no address
     escalated = models.BooleanField(default=False)
 
     class Meta:

@@ -5,7 +5,8 @@ For every published task not yet done, the lead unit owes a report for the last 
 report (one the office did not return) by the lead unit for that period, the unit is reminded:
 - listed as "unit — task — period" (list mode changes nothing and sends nothing);
 - with send=True, emailed once per (unit, task, period): the Reminder row is the record that stops
-  a second email on the next run. The address is Unit.email, else its users' emails;
+  a second email on the next run. The address is Unit.email, else its users' emails; a unit with
+  no address gets a row without a send time, so that its escalation below still happens;
 - when the unit also missed the periods before (LUOSHI_ESCALATE_AFTER_MISSED consecutive periods,
   two by default), the unit's leader (Unit.leader.email, else the users linked to that leader) is
   emailed too, once, and the Reminder is marked escalated.
@@ -179,18 +180,29 @@ def run_reminders(send: bool, out: TextIO, today: date | None = None) -> int:
         for m in missing:
             notes = []
             reminder = sent.get((m.unit.pk, m.task.pk, m.period))
-            if reminder is not None:
+            if reminder is not None and reminder.sent_at is not None:
                 notes.append(_("此前已发送"))
             elif not (to := to_unit.get(m.unit.pk)):
                 notes.append(_("单位无邮箱，未发送"))
+                if reminder is None:
+                    # kept without a send time, so a unit nobody can reach is still escalated, and
+                    # still reminded once it has an address
+                    reminder, _created = Reminder.objects.get_or_create(
+                        unit=m.unit, task=m.task, period=m.period, defaults={"sent_at": None}
+                    )
             else:
                 try:
                     # the row is written before the email goes and rolled back if it fails, so a
                     # second run (or a concurrent one, through the unique constraint) never resends
                     with transaction.atomic():
-                        reminder = Reminder.objects.create(
-                            unit=m.unit, task=m.task, period=m.period, sent_at=timezone.now()
-                        )
+                        if reminder is None:
+                            reminder = Reminder.objects.create(
+                                unit=m.unit, task=m.task, period=m.period, sent_at=timezone.now()
+                            )
+                        elif not Reminder.objects.filter(pk=reminder.pk, sent_at__isnull=True).update(
+                            sent_at=timezone.now()
+                        ):
+                            raise IntegrityError("sent by a concurrent run")
                         _unit_message(m, to, connection).send()
                 except IntegrityError:
                     reminder = None
