@@ -53,9 +53,15 @@ def _secret_key() -> str:
         return path.read_text(encoding="ascii").strip()
     except FileNotFoundError:
         HOME.mkdir(parents=True, exist_ok=True)
-        key = secrets.token_urlsafe(50)
-        path.write_text(key, encoding="ascii")
-        return key
+    key = secrets.token_urlsafe(50)
+    try:
+        # readable by its owner only; O_EXCL: of two processes starting at once, one key wins
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return path.read_text(encoding="ascii").strip()
+    with os.fdopen(fd, "w", encoding="ascii") as f:
+        f.write(key)
+    return key
 
 
 SECRET_KEY = _secret_key()

@@ -191,6 +191,14 @@ def test_it_matches_the_ledger_list_counts(client, users, ledger) -> None:
     assert client.get(url, {"status": "done"}).context["page"].paginator.count == totals.done
     assert client.get(url, {"due": "overdue"}).context["page"].paginator.count == totals.overdue
     assert client.get(url).context["page"].paginator.count == totals.tasks
+    # each unit's led and done counts are the lengths of the ledger lists they link to
+    page = client.get(reverse("dashboard:index"))
+    body = page.content.decode()
+    for u in page.context["units"]:
+        led = {"unit": u.unit.pk, "role": "lead"}
+        assert f"?unit={u.unit.pk}&amp;role=lead" in body
+        assert client.get(url, led).context["page"].paginator.count == u.lead, u.unit
+        assert client.get(url, {**led, "status": "done"}).context["page"].paginator.count == u.done, u.unit
 
 
 def test_it_ranks_units_by_on_time_reporting_then_completion(client, users, ledger) -> None:

@@ -282,6 +282,22 @@ def test_it_refuses_a_stale_version_with_the_message_and_changes_nothing(office,
     assert AuditEntry.objects.filter(task=task, action="update").count() == 1
 
 
+def test_it_files_each_task_under_its_own_part_when_two_sections_share_a_title(county, users) -> None:
+    from luoshi.plans.services import import_document
+
+    speech = """在清水县2025年经济工作会议上的讲话
+一、扎实推进产业发展
+（一）强化要素保障
+县发改局要在6月底前完成重点项目用地报批。
+二、持续改善民生
+（一）强化要素保障
+县教育局要年内新建幼儿园3所。
+"""
+    plan = import_document(county["region"], "讲话.txt", speech.encode("utf-8"), users["office"])
+    parts = {t.text[:4]: t.section.parent.title for t in plan.tasks.select_related("section__parent")}
+    assert parts == {"县发改局": "扎实推进产业发展", "县教育局": "持续改善民生"}
+
+
 def test_it_merges_with_the_next_task_and_renumbers(office, draft) -> None:
     first = draft.tasks.get(number=1)
     second = draft.tasks.get(number=2)
@@ -314,6 +330,31 @@ def test_it_splits_at_an_offset_and_at_a_marker_and_renumbers(office, draft) -> 
     ]
     # the new half keeps the units
     assert draft.tasks.get(number=6).assignments.count() == 2
+
+
+def test_it_gives_each_half_of_a_split_the_facts_its_own_words_name(office, draft, county) -> None:
+    units = county["units"]
+    first = draft.tasks.get(number=3)  # 县教育局…9月底前, merged with 卫健局和县教育局…80所
+    office.post(reverse("plans:task_merge", args=[first.pk]), {"version": first.version})
+    merged = draft.tasks.get(number=3)
+    assert {a.unit_id for a in merged.assignments.all()} == {units["县教育局"].pk, units["县卫健局"].pk}
+    at = merged.text.index("。") + 1
+    office.post(reverse("plans:task_split", args=[merged.pk]), {"at": at, "version": merged.version})
+    head, tail = draft.tasks.get(number=3), draft.tasks.get(number=4)
+    assert tail.text.startswith("卫健局和县教育局")
+    # the head keeps its own deadline and unit; the tail names two units and no deadline of its own
+    assert (head.deadline.isoformat(), head.deadline_text) == ("2025-09-30", "9月底前")
+    assert [(a.unit_id, a.role) for a in head.assignments.all()] == [(units["县教育局"].pk, "lead")]
+    assert {a.unit_id for a in tail.assignments.all()} == {units["县教育局"].pk, units["县卫健局"].pk}
+    assert tail.assignments.filter(role="lead").count() == 1
+    assert tail.deadline == head.deadline  # the whole task's, which its words do not change
+    assert [o.goal for o in head.outputs.all()] == [] and [o.goal for o in tail.outputs.all()] == ["80所"]
+    assert [p.name for p in head.projects.all()] == ["县第二小学教学楼项目"]
+    assert "县第二小学教学楼项目" not in [p.name for p in tail.projects.all()]
+    assert (head.tier, tail.tier) == ("measurable", "measurable")
+    # both halves' histories say where they came from, the merged-away task's entries included
+    assert AuditEntry.objects.filter(task=tail, action="split").exists()
+    assert AuditEntry.objects.filter(task=head, action__in=["merge", "split"]).count() == 2
 
 
 def test_it_refuses_a_split_outside_the_text(office, draft) -> None:

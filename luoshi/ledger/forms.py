@@ -71,6 +71,12 @@ class LedgerFilterForm(forms.Form):
         empty_label=_("全部单位"),
         widget=QuickSelect,
     )
+    role = forms.ChoiceField(
+        label=_("承担方式"),
+        required=False,
+        choices=[("", _("牵头或配合")), *Assignment.Role.choices],
+        widget=QuickSelect,
+    )
     leader = forms.ModelChoiceField(
         label=_("责任领导"),
         queryset=Leader.objects.none(),
@@ -161,8 +167,12 @@ def filter_tasks(tasks: QuerySet[Task], filters: dict[str, Any], today: date) ->
         # a part holds its subsections' tasks too
         tasks = tasks.filter(Q(section_id=section) | Q(section__parent_id=section))
     if unit := filters.get("unit"):
-        # lead or cooperating; Exists keeps one row per task where a join would repeat it
-        tasks = tasks.filter(Exists(Assignment.objects.filter(task=OuterRef("pk"), unit=unit)))
+        # lead or cooperating unless a role is asked for; Exists keeps one row per task where a
+        # join would repeat it
+        held = Assignment.objects.filter(task=OuterRef("pk"), unit=unit)
+        if role := filters.get("role"):
+            held = held.filter(role=role)
+        tasks = tasks.filter(Exists(held))
     if leader := filters.get("leader"):
         tasks = tasks.filter(leader=leader)
     if status := filters.get("status"):

@@ -251,7 +251,8 @@ class AuditEntry(models.Model):
     """Who changed what, when: every write to tasks, assignments, reports and notices."""
 
     region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+")
-    task = models.ForeignKey(Task, null=True, blank=True, on_delete=models.CASCADE, related_name="audit")
+    # kept when its task goes (dropped from a draft, or a draft deleted): the trail outlives them
+    task = models.ForeignKey(Task, null=True, blank=True, on_delete=models.SET_NULL, related_name="audit")
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -8,10 +8,10 @@ from pathlib import Path
 
 from . import outline, segment
 from .components import facts, planyear, projects, quantities, targets, tasks, timex, units
-from .document import Document
-from .plan import Plan
+from .document import Document, Paragraph
+from .plan import Plan, Task
 from .read import read_path
-from .result import to_plan
+from .result import task_facts, to_plan
 
 Component = Callable[[Document], None]
 
@@ -45,3 +45,20 @@ def parse_text(text: str, name: str = "") -> Plan:
 def parse_path(path: str | Path) -> Plan:
     path = Path(path)
     return parse_text(read_path(path), path.name)
+
+
+# what a task's own words say, whatever part of a speech they came from
+_TASK_FACTS = ("sentences", "deadlines", "quantities", "units", "projects")
+
+
+def read_task(text: str, plan_year: int) -> Task:
+    """The facts of one task's text read on its own (deadline, acting units, quantities, projects),
+    as if it stood in the plan part of a speech of `plan_year`: what each half of a split task
+    names for itself. A text of several sentences gives the first deadline and every other fact."""
+    doc = Document(text=text, plan_year=plan_year)
+    # one paragraph, as it is: a lone short line would otherwise be taken for a title
+    doc.paragraphs = [Paragraph(0, len(text))]
+    for name, component in PIPELINE:
+        if name in _TASK_FACTS:
+            component(doc)
+    return task_facts(doc)

@@ -27,26 +27,43 @@ def _target(m: Mention) -> Target:
 
 
 def _task(s: Sentence, target_index: dict[int, int]) -> Task:
-    deadline = next(iter(s.of_kind("deadline")), None)
-    return Task(
+    return _task_of(
+        [s],
         text=s.text,
         span=(s.start, s.end),
         tier=s.tier,
         section=s.section.title if s.section else "",
         part=s.part.title if s.part else "",
         role=s.role,
+        targets=[target_index[id(t)] for t in s.of_kind("target") if id(t) in target_index],
+    )
+
+
+def task_facts(doc: Document) -> Task:
+    """The whole of a document read as one task (pipeline.read_task)."""
+    return _task_of(
+        doc.sentences, text=doc.text, span=(0, len(doc.text)), tier="", section="", part="", role="plan"
+    )
+
+
+def _task_of(sentences: list[Sentence], **fields) -> Task:
+    """A task with the facts its sentences carry: the first deadline, every unit, quantity, project."""
+    mentions = [m for s in sentences for m in s.mentions]
+    deadline = next((m for m in mentions if m.kind == "deadline"), None)
+    return Task(
         deadline=Deadline(
             deadline.text, deadline.data["date"], deadline.data["placeholder"], (deadline.start, deadline.end)
         )
         if deadline
         else None,
-        units=_unique(m.text for m in s.of_kind("actor")),
+        units=_unique(m.text for m in mentions if m.kind == "actor"),
         quantities=[
             Quantity(q.text, q.data["unit"], q.data["placeholder"], (q.start, q.end))
-            for q in s.of_kind("quantity")
+            for q in mentions
+            if q.kind == "quantity"
         ],
-        projects=_unique(m.text for m in s.of_kind("project")),
-        targets=[target_index[id(t)] for t in s.of_kind("target") if id(t) in target_index],
+        projects=_unique(m.text for m in mentions if m.kind == "project"),
+        **fields,
     )
 
 

@@ -7,16 +7,17 @@ from datetime import date
 from typing import Any
 
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from luoshi.ledger.models import Assignment, Output, Plan, Project, Section, Target, Task
+from luoshi.ledger.models import Assignment, AuditEntry, Output, Plan, Project, Section, Target, Task
 from luoshi.ledger.services import ConcurrentEdit, NotAllowed, audit, edit_task, set_outputs
 from luoshi.org.models import Leader, Region, Unit, User
 from luoshi.org.services import alias_index, match_unit
-from luoshi.parsing.pipeline import parse_text
+from luoshi.parsing.pipeline import parse_text, read_task
 from luoshi.parsing.plan import Plan as ParsedPlan
+from luoshi.parsing.plan import Task as ParsedTask
 from luoshi.parsing.read import InputRefused, read_bytes
 from luoshi.supervision.warnings import refresh_colours
 
@@ -44,7 +45,7 @@ def _store(region: Region, name: str, text: str, parsed: ParsedPlan, actor: User
         source_text=text,
         created_by=actor,
     )
-    sections: dict[str, Section] = {}
+    sections: dict[str, list[Section]] = {}  # by title; two parts may have a （一） of one title
     parent: Section | None = None
     for order, s in enumerate(parsed.sections):
         section = Section.objects.create(
@@ -60,7 +61,7 @@ def _store(region: Region, name: str, text: str, parsed: ParsedPlan, actor: User
         )
         if s.level == 1:
             parent = section
-        sections.setdefault(s.title, section)
+        sections.setdefault(s.title, []).append(section)
     targets = [
         Target(
             plan=plan,
@@ -85,7 +86,7 @@ def _store(region: Region, name: str, text: str, parsed: ParsedPlan, actor: User
             plan=plan,
             region=region,
             number=number,
-            section=sections.get(t.section) or sections.get(t.part),
+            section=_section_of(sections, t),
             text=t.text,
             source_start=t.span[0],
             source_end=t.span[1],
@@ -129,6 +130,15 @@ def _store(region: Region, name: str, text: str, parsed: ParsedPlan, actor: User
         region_id=region.pk,
     )
     return plan
+
+
+def _section_of(sections: dict[str, list[Section]], task: ParsedTask) -> Section | None:
+    """The section the parser put the task in: of the sections of that title, the last before it."""
+    for title in (task.section, task.part):
+        before = [s for s in sections.get(title, []) if s.source_start <= task.span[0]]
+        if before:
+            return before[-1]
+    return None
 
 
 def _output_name(sentence: str, offset: int) -> str:
@@ -185,7 +195,9 @@ def merge_tasks(first: Task, second: Task, actor: User) -> Task:
     second.outputs.update(task=first)
     first.projects.add(*second.projects.all())
     first.targets.add(*second.targets.all())
-    audit(None, actor, "merge", "task", first.pk, {"merged": second.text}, region_id=first.region_id)
+    # the merged-away task's history becomes part of the task it went into
+    AuditEntry.objects.filter(task=second).update(task=first)
+    audit(first, actor, "merge", "task", first.pk, {"merged": second.text})
     second.delete()
     _renumber(first.plan)
     first.refresh_from_db()
@@ -194,14 +206,39 @@ def merge_tasks(first: Task, second: Task, actor: User) -> Task:
 
 @transaction.atomic
 def split_task(task: Task, at: int, actor: User) -> Task:
-    """Split a draft task's text at character `at`; the second half becomes a new task after it."""
+    """Split a draft task's text at character `at`; the second half becomes a new task after it.
+
+    Each half is read again on its own (parsing.read_task): its own deadline, if its words name one,
+    else the whole task's; a unit named in one half only goes with that half when the other half
+    names units of its own; an output, project or target named in one half only goes with it; what
+    neither names stays on both. The leader and schedule go to both."""
     _draft_task(task)
     text = task.text
     if not 0 < at < len(text):
         raise NotAllowed(_("拆分位置不在任务内容中。"))
-    head, tail = text[:at].rstrip("，,；; "), text[at:].lstrip("，,；;。 ")
+    head, tail = text[:at].rstrip("，,；;。 "), text[at:].lstrip("，,；;。 ")
     if not head or not tail:
         raise NotAllowed(_("拆分后两部分都不能为空。"))
+    year = task.plan.year
+    head_facts, tail_facts = read_task(head, year), read_task(tail, year)
+    index = alias_index(task.region)
+
+    def named(facts: ParsedTask) -> set[int]:
+        return {u.pk for u in (match_unit(task.region, m, index) for m in facts.units) if u}
+
+    head_units, tail_units = named(head_facts), named(tail_facts)
+    assignments = list(task.assignments.order_by("role", "id"))  # the lead first
+    # a half that names units of its own leaves the other half's to it; one that names none is
+    # still the work of the whole sentence's units
+    kept = [
+        (a.unit_id, a.role) for a in assignments if not head_units or a.unit_id not in tail_units - head_units
+    ]
+    taken = [
+        (a.unit_id, a.role) for a in assignments if not tail_units or a.unit_id not in head_units - tail_units
+    ]
+    have = {unit_id for unit_id, _role in taken}
+    taken += [(pk, Assignment.Role.COOPERATE) for pk in sorted(tail_units - have)]
+
     Task.objects.filter(plan=task.plan, number__gt=task.number).update(number=F("number") + 1)
     new = Task.objects.create(
         plan=task.plan,
@@ -211,18 +248,64 @@ def split_task(task: Task, at: int, actor: User) -> Task:
         text=tail,
         source_start=(task.source_start or 0) + at if task.source_start is not None else None,
         source_end=task.source_end,
-        tier=task.tier,
+        leader=task.leader,
+        schedule=task.schedule,
+        **_own_deadline(tail_facts, task),
     )
-    Assignment.objects.bulk_create(
-        Assignment(task=new, unit_id=a.unit_id, role=a.role) for a in task.assignments.all()
-    )
+    _assign(task, kept)
+    _assign(new, taken)
+    for output in task.outputs.all():
+        if output.goal in tail and output.goal not in head:
+            output.task = new
+            output.save(update_fields=["task"])
+    new.projects.set([p for p in task.projects.all() if p.name in tail or p.name not in head])
+    task.projects.remove(*[p for p in task.projects.all() if p.name in tail and p.name not in head])
+    new.targets.set([t for t in task.targets.all() if t.text in tail or t.text not in head])
+    task.targets.remove(*[t for t in task.targets.all() if t.text in tail and t.text not in head])
     Task.objects.filter(pk=task.pk).update(
         text=head,
         source_end=(task.source_start or 0) + len(head) if task.source_start is not None else None,
         version=F("version") + 1,
+        **_own_deadline(head_facts, task),
     )
-    audit(None, actor, "split", "task", task.pk, {"into": [head, tail]}, region_id=task.region_id)
+    for half in (task, new):
+        _retier(half)
+    audit(task, actor, "split", "task", task.pk, {"into": [head, tail]})
+    audit(new, actor, "split", "task", new.pk, {"from": text})
     return new
+
+
+def _own_deadline(facts: ParsedTask, whole: Task) -> dict[str, Any]:
+    """The deadline a half of a split task names for itself, or else the whole task's."""
+    if facts.deadline is None:
+        return {"deadline": whole.deadline, "deadline_text": whole.deadline_text}
+    when = facts.deadline.date
+    return {"deadline": date.fromisoformat(when) if when else None, "deadline_text": facts.deadline.text[:60]}
+
+
+def _assign(task: Task, units: list[tuple[int, str]]) -> None:
+    """Replace a task's units; when none of them leads, the first does."""
+    task.assignments.all().delete()
+    if units and not any(role == Assignment.Role.LEAD for _unit, role in units):
+        units = [(units[0][0], Assignment.Role.LEAD), *units[1:]]
+    Assignment.objects.bulk_create(Assignment(task=task, unit_id=u, role=r) for u, r in units)
+
+
+def _retier(task: Task) -> None:
+    """Measurable when the task has a deadline, a unit, an output or a project (ANNOTATION's rule)."""
+    measurable = (
+        Task.objects.filter(pk=task.pk)
+        .filter(
+            Q(deadline__isnull=False)
+            | ~Q(deadline_text="")
+            | Q(assignments__isnull=False)
+            | Q(outputs__isnull=False)
+            | Q(projects__isnull=False)
+        )
+        .exists()
+    )
+    tier = Task.Tier.MEASURABLE if measurable else Task.Tier.GENERAL
+    Task.objects.filter(pk=task.pk).update(tier=tier)
 
 
 def _renumber(plan: Plan) -> None:

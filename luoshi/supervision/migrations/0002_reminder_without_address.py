@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('supervision', '0001_initial'),
+        ("supervision", "0001_initial"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='reminder',
-            name='sent_at',
+            model_name="reminder",
+            name="sent_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
     ]
