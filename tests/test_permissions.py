@@ -1131,9 +1131,11 @@ def test_it_refuses_a_workbook_over_its_limit_or_not_a_workbook(client, world, m
 
 
 def excel_stash(client: Client) -> Any:
-    from luoshi.reporting.views import UPLOAD_SESSION_KEY
+    """The logged-in unit's previewed workbook awaiting its confirmation, if any."""
+    from luoshi.reporting.models import WorkbookPreview
 
-    return client.session.get(UPLOAD_SESSION_KEY)
+    preview = WorkbookPreview.objects.filter(user_id=client.session.get("_auth_user_id")).first()
+    return None if preview is None else {"token": preview.token, "rows": preview.rows}
 
 
 # ------------------------------------------------------------------- another unit's ids in a payload

@@ -414,7 +414,8 @@ def test_it_round_trips_progress_through_excel(client, users, fgj_task, other_co
     assert "0% → <strong>60%</strong>" in body
     assert ProgressReport.objects.count() == before  # nothing written yet
 
-    response = client.post(reverse("reporting:confirm"), {"token": response.context["token"]}, follow=True)
+    token = response.context["token"]
+    response = client.post(reverse("reporting:confirm"), {"token": token}, follow=True)
     assert "已保存 1 条填报" in response.content.decode()
     assert ProgressReport.objects.count() == before + 1
     report = ProgressReport.objects.get(task=fgj_task)
@@ -424,9 +425,28 @@ def test_it_round_trips_progress_through_excel(client, users, fgj_task, other_co
     assert gxj_task.progress == 5
 
     # the preview is used up: a second confirm saves nothing
-    response = client.post(reverse("reporting:confirm"), {"token": "whatever"}, follow=True)
+    response = client.post(reverse("reporting:confirm"), {"token": token}, follow=True)
     assert "预览已失效" in response.content.decode()
     assert ProgressReport.objects.count() == before + 1
+
+
+def test_it_refuses_a_preview_left_unconfirmed_for_more_than_a_day(client, users, fgj_task):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from luoshi.reporting.models import WorkbookPreview
+
+    client.force_login(users["fgj"])
+    wb = _download(client)
+    ws = wb["任务"]
+    header = [c.value for c in ws[1]]
+    ws.cell(row=2, column=header.index("本期进展情况") + 1, value="上周填的")
+    token = _upload(client, wb).context["token"]
+    WorkbookPreview.objects.update(created_at=timezone.now() - timedelta(days=2))
+    response = client.post(reverse("reporting:confirm"), {"token": token}, follow=True)
+    assert "预览已失效" in response.content.decode()
+    assert not ProgressReport.objects.exists() and not WorkbookPreview.objects.exists()
 
 
 def test_it_keeps_the_progress_that_stands_at_confirm_when_the_percent_is_left_blank(client, users, fgj_task):

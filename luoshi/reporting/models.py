@@ -71,3 +71,14 @@ class Attachment(models.Model):
     name = models.CharField(max_length=200)
     size = models.PositiveIntegerField()
     content_type = models.CharField(max_length=100, blank=True)
+
+
+class WorkbookPreview(models.Model):
+    """The valid rows of an uploaded workbook, kept until its unit confirms them. Confirming deletes
+    the row, and only the request whose delete took it applies the rows: two clicks, one save."""
+
+    token = models.CharField(max_length=40, unique=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    name = models.CharField(max_length=200)
+    rows = models.JSONField()
+    created_at = models.DateTimeField()

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 from django.conf import settings
@@ -18,7 +19,7 @@ from luoshi.ledger.models import Output, Task
 from luoshi.ledger.services import NotAllowed, audit, refresh_colour
 from luoshi.org.access import can_manage, tasks_for
 from luoshi.org.models import User
-from luoshi.reporting.models import Attachment, ProgressReport, ReportValue
+from luoshi.reporting.models import Attachment, ProgressReport, ReportValue, WorkbookPreview
 from luoshi.supervision.warnings import period_start, previous_period
 
 # The first bytes each allowed type must start with, so a program renamed to .pdf is refused too.
@@ -210,6 +211,31 @@ def review_report(report: ProgressReport, actor: User, accept: bool, comment: st
     task.refresh_from_db()
     refresh_colour(task)
     return current
+
+
+# a preview not confirmed within a day is stale: the tasks may have moved on since
+PREVIEW_LIFETIME = timedelta(days=1)
+
+
+@transaction.atomic
+def stash_preview(actor: User, name: str, rows: list[dict]) -> WorkbookPreview:
+    """Keep an uploaded workbook's valid rows until the unit confirms; a unit has one preview at a
+    time, so a new upload replaces the one before."""
+    WorkbookPreview.objects.filter(user=actor).delete()
+    return WorkbookPreview.objects.create(
+        token=secrets.token_urlsafe(24), user=actor, name=name[:200], rows=rows, created_at=timezone.now()
+    )
+
+
+def take_preview(actor: User, token: str) -> list[dict] | None:
+    """The rows of the actor's preview named by `token`, taken once: of two confirms at the same
+    moment only the one whose delete removed the row gets them. None when it is gone or stale."""
+    preview = WorkbookPreview.objects.filter(user=actor, token=token).first() if token else None
+    if preview is None or not WorkbookPreview.objects.filter(pk=preview.pk).delete()[0]:
+        return None
+    if preview.created_at < timezone.now() - PREVIEW_LIFETIME:
+        return None
+    return preview.rows
 
 
 def submit_rows(actor: User, rows: list[dict]) -> tuple[int, list[str]]:

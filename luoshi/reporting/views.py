@@ -4,7 +4,6 @@ county's id is a 404; every write goes through reporting.services."""
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import Callable
 from datetime import date
 from functools import wraps
@@ -32,10 +31,16 @@ from luoshi.parsing.read import InputRefused
 from luoshi.reporting import excel
 from luoshi.reporting.forms import MAX_ATTACHMENTS, ReportForm, ReviewForm, UploadForm
 from luoshi.reporting.models import Attachment, ProgressReport, ReportValue
-from luoshi.reporting.services import report_periods, review_report, submit_report, submit_rows
+from luoshi.reporting.services import (
+    report_periods,
+    review_report,
+    stash_preview,
+    submit_report,
+    submit_rows,
+    take_preview,
+)
 from luoshi.supervision.warnings import describe, period_label, period_start, report_due, standing_periods
 
-UPLOAD_SESSION_KEY = "reporting_upload"
 PENDING_PAGE_SIZE = 50
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 _COLOUR_RANK = {Task.Colour.RED: 0, Task.Colour.YELLOW: 1, Task.Colour.BLUE: 2, Task.Colour.GREEN: 3}
@@ -353,23 +358,20 @@ def upload(request: HttpRequest) -> HttpResponse:
         messages.error(request, str(e))
         return redirect("reporting:mine")
     preview = excel.check_upload(request.user, sheets)
-    token = secrets.token_urlsafe(16)
-    # only the valid changes are kept, server-side, until the unit confirms; nothing is written yet
-    request.session[UPLOAD_SESSION_KEY] = {"token": token, "name": file.name, "rows": preview.payload()}
-    return render(request, "reporting/preview.html", {"preview": preview, "token": token, "name": file.name})
+    # only the valid changes are kept, server-side, until the unit confirms; no report is written yet
+    stashed = stash_preview(request.user, file.name, preview.payload())
+    context = {"preview": preview, "token": stashed.token, "name": file.name}
+    return render(request, "reporting/preview.html", context)
 
 
 @require_POST
 @unit_required
 def confirm(request: HttpRequest) -> HttpResponse:
-    stash = request.session.get(UPLOAD_SESSION_KEY)
-    if not stash or not secrets.compare_digest(str(stash.get("token")), request.POST.get("token", "")):
+    rows = take_preview(request.user, request.POST.get("token", ""))
+    if rows is None:
         messages.error(request, _("预览已失效（可能已经确认过），请重新上传任务表。"))
         return redirect("reporting:mine")
-    # forget the preview before applying it, so a second click cannot save the rows twice
-    del request.session[UPLOAD_SESSION_KEY]
-    request.session.save()
-    saved, refused = submit_rows(request.user, stash["rows"])
+    saved, refused = submit_rows(request.user, rows)
     messages.success(request, _("已保存 %(n)d 条填报，等待督查室审核。") % {"n": saved})
     for message in refused:
         messages.error(request, message)
