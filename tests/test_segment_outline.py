@@ -259,6 +259,10 @@ def test_it_leaves_endnotes_out_of_the_body(notes: str) -> None:
         ("转变工作作风，狠抓工作落实", "requirements"),
         ("加强党对经济工作的领导", "requirements"),
         ("强化组织保障", "requirements"),
+        ("压实责任、强化督查，确保各项任务落地见效", "requirements"),
+        ("坚持从严治政，深入推进党风廉政建设", "requirements"),
+        # 今年 is the year under review in a December speech
+        ("实事求是总结今年工作", "review"),
         pytest.param(
             "2023年工作回顾和当前形势",
             "review",
@@ -269,6 +273,26 @@ def test_it_gives_a_part_its_role_from_heading_words(title: str, role: str) -> N
     doc = _doc(SALUTATION + f"一、{title}\n（一）第一个方面\n全县上下要抓好落实。\n")
     assert [(h.level, h.role) for h in doc.headings] == [(1, role), (2, role)]
     assert {s.role for s in doc.sentences} == {role}
+
+
+def test_it_takes_a_part_whose_sentences_state_achievements_for_a_review_whatever_its_title() -> None:
+    review = (
+        "上半年全市地区生产总值完成210亿元、增长6.1%。规上工业增加值增长7.5%。"
+        "固定资产投资完成85亿元，同比增长9%。新签约项目32个，总投资120亿元。"
+        "社会消费品零售总额增长5.2%。这些成绩来之不易。\n"
+    )
+    plan = "全市上下要紧盯全年目标。各部门要确保三季度投资增长8%以上。要抓好项目建设。力争新开工项目20个。要确保安全生产。\n"
+    doc = _doc(
+        SALUTATION
+        + "一、客观看待上半年经济运行，坚定完成全年目标的信心\n"
+        + review
+        + "二、下半年重点工作\n"
+        + plan
+    )
+    assert [h.role for h in doc.headings] == ["review", "plan"]
+    # the same title over sentences that direct stays with its words
+    doc = _doc(SALUTATION + "一、客观看待上半年经济运行，坚定完成全年目标的信心\n" + plan)
+    assert [h.role for h in doc.headings] == ["analysis"]
 
 
 def test_it_gives_each_sentence_the_role_of_its_part() -> None:

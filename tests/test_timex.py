@@ -155,3 +155,49 @@ def test_it_resolves_task_deadlines_against_the_documents_plan_year() -> None:
     }
     for t in plan.tasks:
         assert SPEECH[t.deadline.span[0] : t.deadline.span[1]] == t.deadline.text
+
+
+DECEMBER_SPEECH = """在全区经济工作会议上的讲话
+（2023年12月26日）
+同志们：
+一、今年工作回顾
+今年全区地区生产总值增长6%，新开工项目40个。
+二、明年重点工作
+明年是实施“十四五”规划的关键一年。
+区发改局要在明年6月底前完成重大项目储备。
+区住建局要加快老旧小区改造，明年改造小区20个。
+区交通局要在三季度完成环城路建设，年底前通车。
+"""
+
+JULY_SPEECH = """在全县上半年经济运行分析会议上的讲话
+（2024年7月16日）
+同志们：
+一、上半年经济运行情况
+今年以来，全县经济运行总体平稳。
+二、下半年重点工作
+县发改局要在9月底前完成项目调度，为明年发展打好基础。
+"""
+
+
+@pytest.mark.parametrize(
+    ("speech", "year", "deadlines"),
+    [
+        # given in December about 明年: it plans the next year, and 明年6月 is June of that year
+        (
+            DECEMBER_SPEECH,
+            2024,
+            {
+                "区发改局要在明年6月底前完成重大项目储备": "2024-06-30",
+                "区住建局要加快老旧小区改造，明年改造小区20个": "2024-12-31",
+                "区交通局要在三季度完成环城路建设，年底前通车": "2024-09-30",
+            },
+        ),
+        # a mid-year speech plans its own year, whatever it says of the next
+        (JULY_SPEECH, 2024, {"县发改局要在9月底前完成项目调度，为明年发展打好基础": "2024-09-30"}),
+    ],
+    ids=["december", "july"],
+)
+def test_it_dates_a_speech_by_its_by_line_and_what_its_plan_speaks_of(speech, year, deadlines) -> None:
+    plan = parse_text(speech)
+    assert plan.plan_year == year
+    assert {t.text: t.deadline.date for t in plan.tasks if t.deadline} == deadlines

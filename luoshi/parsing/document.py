@@ -90,6 +90,7 @@ class Document:
     sentences: list[Sentence] = field(default_factory=list)
     headings: list[Heading] = field(default_factory=list)
     plan_year: int | None = None
+    current_year: int | None = None  # the year 今年 names; the one before the plan year in a December speech
     targets: list[Mention] = field(default_factory=list)
     facts: list[Mention] = field(default_factory=list)
     units: list[Mention] = field(default_factory=list)

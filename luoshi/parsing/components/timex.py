@@ -1,6 +1,7 @@
 """Time limits (完成时限): each sentence's deadline, resolved to a date against the plan year.
 
-Rules (ANNOTATION.md): 年内/今年/年底/全年 → Dec 31; 一季度 → Mar 31; 上半年 → Jun 30; 三季度/前三季度 →
+Rules (ANNOTATION.md): 年内/今年/年底/全年 → Dec 31; 明年 → Dec 31 of the year after the current one
+(the plan year, in a December speech); 一季度 → Mar 31; 上半年 → Jun 30; 三季度/前三季度 →
 Sep 30; 下半年/四季度 → Dec 31; N月底/N月份 → last day of N; N月前 → last day of N−1; N月N日前 → that
 day; 到YYYY年/YYYY年底 → Dec 31 of YYYY. A redacted month or day gives no date but a placeholder.
 """
@@ -38,12 +39,13 @@ _SPECIFIC = re.compile(
     rf"(?:(?:和|、|至|或)(?P<m2>{_NUM})月(?:(?P<d2>{_NUM})日)?(?:底前|底|前|份))?)"
 )
 _QUARTER = re.compile(
-    r"(?:今年|年内)?(?P<q>第?一季度|上半年|前三季度|第?三季度|下半年|第?四季度|第?二季度)(?:末|底)?(?:前)?"
+    r"(?:今年|明年|年内)?(?P<q>第?一季度|上半年|前三季度|第?三季度|下半年|第?四季度|第?二季度)(?:末|底)?(?:前)?"
 )
 _TO_YEAR = re.compile(
     r"(?:到|至|于)(?P<y>(?:19|20)\d{2})年(?:底|末)?(?:前)?|(?P<y2>(?:19|20)\d{2})年(?:底|末)(?:前)?"
 )
 _YEAR_END = re.compile(pattern_alternation(words("time", "year_end")))
+_NEXT_YEAR_END = re.compile(r"明年(?:年底|底|末|内)?前?")
 _NOT = re.compile(pattern_alternation(words("time", "not_deadline")))
 _EVENT = re.compile(pattern_alternation(words("time", "event_deadline")))
 _QUARTER_END = {
@@ -77,10 +79,17 @@ def _blocked(folded: str, start: int, end: int) -> bool:
     return any(m.start() <= start < m.end() or start <= m.start() < end for m in _NOT.finditer(folded))
 
 
-def _resolve_specific(m: re.Match, year: int) -> tuple[str | None, bool]:
-    y = int(m.group("y1")) if m.group("y1") else year
-    if m.group(0).startswith("明年"):
-        y = year + 1
+def _year_of(phrase: str, year: int, current: int) -> int:
+    """今年 and 明年 count from the year the document speaks in; a bare month is the plan year's."""
+    if phrase.startswith("明年"):
+        return current + 1
+    if phrase.startswith("今年"):
+        return current
+    return year
+
+
+def _resolve_specific(m: re.Match, year: int, current: int) -> tuple[str | None, bool]:
+    y = int(m.group("y1")) if m.group("y1") else _year_of(m.group(0), year, current)
     month_s, day_s, rest = m.group("m"), m.group("d"), m.group("rest")
     if _PH.search(month_s) or (day_s and _PH.search(day_s)):
         return None, True
@@ -104,7 +113,10 @@ def _resolve_specific(m: re.Match, year: int) -> tuple[str | None, bool]:
     return _last_day(y, month).isoformat(), False
 
 
-def find_deadline(sentence: Sentence, year: int) -> Mention | None:
+def find_deadline(sentence: Sentence, year: int, current: int | None = None) -> Mention | None:
+    """The sentence's time limit; `year` is the plan year, `current` the year 今年 names (the plan
+    year unless the document is given the year before)."""
+    current = year if current is None else current
     folded = sentence.folded
     candidates: list[tuple[int, Mention]] = []
 
@@ -126,7 +138,7 @@ def find_deadline(sentence: Sentence, year: int) -> Mention | None:
         )
 
     for m in _SPECIFIC.finditer(folded):
-        when, placeholder = _resolve_specific(m, year)
+        when, placeholder = _resolve_specific(m, year, current)
         if when or placeholder:
             add(4, m, when, placeholder)
     for m in _EVENT.finditer(folded):
@@ -134,12 +146,14 @@ def find_deadline(sentence: Sentence, year: int) -> Mention | None:
     for m in _QUARTER.finditer(folded):
         q = m.group("q")
         month, day = _QUARTER_END[q]
-        add(3, m, date(year, month, day).isoformat(), False)
+        add(3, m, date(_year_of(m.group(0), year, current), month, day).isoformat(), False)
     for m in _TO_YEAR.finditer(folded):
         y = int(m.group("y") or m.group("y2"))
         add(2, m, date(y, 12, 31).isoformat(), False)
     for m in _YEAR_END.finditer(folded):
-        add(1, m, date(year, 12, 31).isoformat(), False)
+        add(1, m, date(_year_of(m.group(0), year, current), 12, 31).isoformat(), False)
+    for m in _NEXT_YEAR_END.finditer(folded):
+        add(1, m, date(current + 1, 12, 31).isoformat(), False)
     if not candidates:
         return None
     best = max(candidates, key=lambda c: (c[0], -c[1].start))
@@ -148,9 +162,10 @@ def find_deadline(sentence: Sentence, year: int) -> Mention | None:
 
 def deadlines(doc: Document) -> None:
     year = doc.plan_year or date.today().year
+    current = doc.current_year or year
     for sentence in doc.sentences:
         if sentence.heading is not None:
             continue
-        found = find_deadline(sentence, year)
+        found = find_deadline(sentence, year, current)
         if found:
             sentence.mentions.append(found)
