@@ -54,6 +54,24 @@ def _actor_names(text: str) -> list[str]:
         pytest.param("县政府办公室负责统筹协调", ["县政府办公室"]),
         pytest.param("县政府办要牵头制定方案", ["县政府办"]),
         pytest.param("县城市管理综合执法局负责违建拆除", ["县城市管理综合执法局"]),
+        ("区委宣传部要加强正面宣传", ["区委宣传部"]),
+        ("县十八届人大三次会议确定的目标", ["县十八届人大"]),
+        ("县政府党组要专题研究", ["县政府党组"]),
+        ("各乡镇（街道）要落实属地责任", ["各乡镇（街道）"]),
+        ("各镇街要做好隐患排查", ["各镇街"]),
+        ("县级各部门、各乡镇党委要对照清单", ["县级各部门", "各乡镇党委"]),
+        ("县政府各部门要在3月底前完成自查", ["县政府各部门"]),
+        ("国网清河县供电公司要加快电网改造", ["国网清河县供电公司"]),
+        ("市生态环境局清河分局要加强监测", ["市生态环境局清河分局"]),
+        ("县城投集团要拓宽融资渠道", ["县城投集团"]),
+        ("县自然资源和规划局要保障项目用地", ["县自然资源和规划局"]),
+        ("县文体广电旅游局要办好文化节", ["县文体广电旅游局"]),
+        ("县消防救援大队要开展隐患排查", ["县消防救援大队"]),
+        # a formal name carries its place; a township counts where it acts
+        ("清河县人民政府工作报告", ["清河县人民政府"]),
+        ("刚才，县财政局和青石镇人民政府作了交流发言", ["县财政局", "青石镇人民政府"]),
+        ("东湖镇要加快土地流转", ["东湖镇"]),
+        ("白鹿镇党委、县财政局获评先进集体", ["白鹿镇党委", "县财政局"]),
     ],
 )
 def test_it_finds_units(text: str, expected: list[str]) -> None:
@@ -73,6 +91,12 @@ def test_it_finds_units(text: str, expected: list[str]) -> None:
         "全县上下要凝心聚力",
         "全县各级干部要勇于担当",
         "相关苏木镇和部门要抓紧整改",
+        "在东湖镇建设冷链物流园",  # a place
+        "推进特色小镇建设",
+        "社区党委要发挥战斗堡垒作用",  # no 区党委 inside 社区
+        "更新乡镇自动气象站",  # a facility, not the 气象站 of a county
+        "认真办理人大代表建议和政协委员提案",  # people
+        "积极争取中央预算内投资",  # money
     ],
 )
 def test_it_finds_no_unit(text: str) -> None:
@@ -118,7 +142,8 @@ UNIT_SPEECH = """在全县2024年经济工作会议上的讲话
 
 
 def test_it_lists_document_units_from_every_part() -> None:
-    plan = parse_text(UNIT_SPEECH)
+    plan = parse_text("中共清河县委书记 王明\n" + UNIT_SPEECH)
+    assert "中共清河县委" in plan.units  # the by-line is read for units too
     assert set(plan.units) >= {"县委组织部", "县人民医院", "县供电公司", "县政务服务局", "各乡镇", "各部门"}
     assert not set(plan.units) & {"政府", "有关部门", "分管领导", "县委理论学习中心组"}
     units = {t.text: t.units for t in plan.tasks}
