@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from luoshi.parsing.components.quantities import find_quantities
 from luoshi.parsing.components.targets import find_targets
 from luoshi.parsing.components.units import _actors, find_units
 from luoshi.parsing.document import Document, Sentence, fold
@@ -157,7 +158,9 @@ def test_it_lists_document_units_from_every_part() -> None:
 
 
 def _targets(text: str) -> list[tuple]:
-    found = find_targets(_sentence(text), YEAR)
+    sentence = _sentence(text)
+    sentence.mentions.extend(find_quantities(sentence))  # a goal is a quantity with its verb
+    found = find_targets(sentence, YEAR)
     for t in found:
         assert text[t.start : t.end] == t.text
     return [
@@ -231,6 +234,37 @@ def _targets(text: str) -> list[tuple]:
             "城乡居民人均可支配收入增长与经济增长同步",
             [("城乡居民人均可支配收入", "relative", None, False, "", "同步", "2024")],
         ),
+        # a time word between the indicator and its verb
+        (
+            "规模以上工业增加值全年增长8%以上",
+            [("规模以上工业增加值", "growth", 8.0, False, "%", "以上", "2024")],
+        ),
+        (
+            "规上工业增加值三季度末累计增速回升到7.5%以上",
+            [("规上工业增加值", "growth", 7.5, False, "%", "以上", "2024Q3")],
+        ),
+        # the second clause keeps the first's indicator
+        (
+            "下半年地区生产总值要确保增长6.9%以上，力争全年增长6.5%左右",
+            [
+                ("地区生产总值", "growth", 6.9, False, "%", "以上", "2024H2"),
+                ("地区生产总值", "growth", 6.5, False, "%", "左右", "2024"),
+            ],
+        ),
+        ("农村自来水普及率达到90%以上", [("农村自来水普及率", "rate", 90.0, False, "%", "以上", "2024")]),
+        ("全年接待游客突破900万人次", [("接待游客", "level", 900.0, False, "万人次", "突破", "2024")]),
+        (
+            "PM2.5平均浓度控制在30微克/立方米以内",
+            [("PM2.5平均浓度", "level", 30.0, False, "微克/立方米", "以内", "2024")],
+        ),
+        (
+            "民生支出占一般公共预算支出的比重保持在75%以上",
+            [("民生支出占一般公共预算支出的比重", "rate", 75.0, False, "%", "以上", "2024")],
+        ),
+        (
+            "全县市场主体增长10%以上的发展目标",
+            [("市场主体", "growth", 10.0, False, "%", "以上", "2024")],
+        ),
     ],
 )
 def test_it_finds_targets(text: str, expected: list[tuple]) -> None:
@@ -250,6 +284,12 @@ def test_it_finds_targets(text: str, expected: list[tuple]) -> None:
         # rankings
         "全县地区生产总值位次前移",
         pytest.param("去年，全县固定资产投资增长12%"),
+        # a task's measures of its own work, thresholds, described shares
+        "政务服务事项办结率达到100%",
+        "储备项目总投资突破100亿元",
+        "对产值10亿元以上企业实行领导挂联服务",
+        "用于产业发展的比例不低于60%",
+        "梳理已落地总投资5000万元以上的企业名册",
     ],
 )
 def test_it_finds_no_target(text: str) -> None:

@@ -14,18 +14,24 @@ from ..document import Document, Mention, Sentence
 from ..lexicon import alternation, pattern_alternation, words
 
 _NUM = r"(?:\d+(?:\.\d+)?|[xX*]+(?:\.[xX*]+)?)"
-_UNIT = r"(?:%|个百分点|万亿元|亿元|万元|元|万千瓦|千瓦|兆瓦|万吨|吨|亿斤|万斤|斤|万亩|亩|万人|人|户|家|个|万平方米|平方米|公里)"
+_UNIT = rf"(?:(?:{alternation(words('quantities', 'magnitude'))})?(?:{alternation(words('quantities', 'measure'))}))"
 _QUAL_AFTER = r"(?:左右|以上|以内|以下)"
 _KNOWN = alternation(words("targets", "indicator"))
 _SUFFIX = alternation(words("targets", "suffix"))
 _GROWTH = alternation(words("targets", "growth_verb"))
 _LEVEL = alternation(words("targets", "level_verb"))
 _QUALITATIVE = pattern_alternation(words("targets", "qualitative"))
-_STOP = re.compile(alternation(words("targets", "stop")))
+_STOP = re.compile(pattern_alternation(words("targets", "stop")))
+_WORK_MEASURE = re.compile(pattern_alternation(words("targets", "work_measure")))
+_SHARE = re.compile(r"占[^的]+的(?:比重|比例)$")  # 民生支出占一般公共预算支出的比重
 
-_GOAL = re.compile(
-    rf"(?P<lead>不低于|不少于|高于)?(?P<verb>{_GROWTH}|{_LEVEL})?(?P<lead2>不低于|不少于|高于)?(?:在)?(?P<num>{_NUM})(?P<unit>{_UNIT})(?:大关)?(?P<qual>{_QUAL_AFTER})?"
+# a goal is a quantity (components/quantities.py, which leaves out thresholds such as 10亿元以上
+# 企业) with the words around it: a verb or a bound before, a qualifier after
+_BEFORE_GOAL = re.compile(
+    rf"(?P<lead>不低于|不少于|高于)?(?P<verb>(?:增速|增幅)?(?:{_GROWTH}|{_LEVEL}))?(?P<lead2>不低于|不少于|高于)?(?:在)?$"
 )
+_AFTER_GOAL = re.compile(rf"(?:大关)?(?P<qual>{_QUAL_AFTER})?")
+_VALUE = re.compile(_NUM)
 _LIST_GOAL = re.compile(
     rf"分别(?P<verb>{_GROWTH}|{_LEVEL})(?P<values>{_NUM}{_UNIT}?(?:(?:、|和|,|，){_NUM}{_UNIT}?)+)(?P<qual>{_QUAL_AFTER})?"
 )
@@ -33,14 +39,15 @@ _QUAL_RE = re.compile(_QUALITATIVE)
 _INDICATOR_END = re.compile(rf"(?:{_KNOWN}|(?:{_SUFFIX}))$")
 _CLAUSE = re.compile(r"[,，;；:：。、“”()]")
 _PLACEHOLDER = re.compile(r"[xX*]")
-_MULTI_YEAR = re.compile(r"年均|每年|十四五|到(20\d{2})年")
-_FILLER = re.compile(r"(?:就|也|要|必须|必须要|务必|力争|确保|能够|需要)+$")
+_FILLER = re.compile(
+    r"(?:就|也|要|必须|必须要|务必|力争|确保|能够|需要|全年|今年|明年|年内|上半年|下半年|前三季度|第?[一二三四]季度末?|累计|同比)+$"
+)
 _LEADING = re.compile(
-    r"(?:(?:[\dxX*.]+%|到(?:19|20)\d{2}年|为我[县旗市区]|全面梳理|梳理|全[县旗市区盟州]|围绕(?:(?:19|20)\d{2}年)?|完成|实现|力争|确保|第?[一二三四]季度|上半年|全年|今年|年内|当年)+)"
+    r"(?:(?:[\dxX*.]+%|到(?:19|20)\d{2}年|为我[县旗市区]|全面梳理|梳理|全[县旗市区盟州]|围绕(?:(?:19|20)\d{2}年)?|完成|实现|力争|确保|第?[一二三四]季度|前三季度|上半年|下半年|全年|今年|年内|当年)+)"
 )
 _BARE = re.compile(r"(?:总|有效|年|新增)?(?:投资|收入|税收|产值|规模|数量)")
 _PAST_BEFORE = re.compile(r"去年|上年|过去|前年")
-_INHERIT = re.compile(r"(?:到(?:19|20)\d{2}年|今年|明年|全年|年内)?(?:要|力争|确保|争取|并|且|同比)*$")
+_INHERIT = re.compile(r"(?:到(?:19|20)\d{2}年|今年|明年|全年|年内|要|力争|确保|争取|并|且|同比)*$")
 _TARGET_LIST = re.compile(r"(预期|主要|发展)目标(是|为|:|：)")
 
 
@@ -65,6 +72,10 @@ def _indicator_before(folded: str, end: int) -> tuple[int, str] | None:
     phrase = phrase.lstrip("的")
     start = end - len(phrase)
     if len(phrase) < 2 or not _INDICATOR_END.search(phrase) or _BARE.fullmatch(phrase):
+        return None
+    # a statistic's name has no 的 in it (用于产业发展的比例) and does not look back (已落地总投资);
+    # a work measure is a task's quantity (办结率, 储备项目总投资)
+    if ("的" in phrase and not _SHARE.search(phrase)) or "已" in phrase or _WORK_MEASURE.search(phrase):
         return None
     if _in_the_past(folded, start) or _PAST_BEFORE.match(phrase):
         return None
@@ -108,18 +119,36 @@ def _qualifier(verb: str, lead: str, after: str) -> str:
     return ""
 
 
-def _period(sentence: Sentence, year: int) -> str:
-    folded = sentence.folded
-    if re.search(r"(第?一季度)", folded):
+_PERIOD_WORD = re.compile(
+    r"第?一季度|前?三季度|上半年|下半年|全年|今年|年均|每年|十四五|到((?:19|20)\d{2})年"
+)
+
+
+def _period_of(word: re.Match, year: int) -> str:
+    text = word.group(0)
+    if text.endswith("一季度"):
         return f"{year}Q1"
-    if "上半年" in folded:
+    if text.endswith("三季度"):
+        return f"{year}Q3"
+    if text == "上半年":
         return f"{year}H1"
-    m = _MULTI_YEAR.search(folded)
-    if m:
-        if m.group(1):
-            return m.group(1)
-        return f"{year}-2025" if year <= 2025 else f"{year}-{year + 4}"
-    return str(year)
+    if text == "下半年":
+        return f"{year}H2"
+    if word.group(1):
+        return word.group(1)
+    if text in ("全年", "今年"):
+        return str(year)
+    return f"{year}-2025" if year <= 2025 else f"{year}-{year + 4}"
+
+
+def _period(folded: str, year: int, start: int = 0, end: int | None = None) -> str:
+    """The period a goal is set for: the last period word before it in its clause (下半年…增长6.9%,
+    力争全年增长6.5%), else the first in its sentence, else the plan year."""
+    near = list(_PERIOD_WORD.finditer(folded, start, len(folded) if end is None else end))
+    if near:
+        return _period_of(near[-1], year)
+    first = _PERIOD_WORD.search(folded)
+    return _period_of(first, year) if first else str(year)
 
 
 def _target(sentence: Sentence, start: int, end: int, **data) -> Mention:
@@ -127,16 +156,20 @@ def _target(sentence: Sentence, start: int, end: int, **data) -> Mention:
 
 
 def find_targets(sentence: Sentence, year: int) -> list[Mention]:
+    """The sentence's targets; its quantities must have been found (the pipeline's order)."""
     folded = sentence.folded
     found: list[Mention] = []
     taken: list[tuple[int, int]] = []
-    period = _period(sentence, year)
+    period = _period(folded, year, 0, 0)
     for m in _LIST_GOAL.finditer(folded):
         found.extend(_list_targets(sentence, m, period))
         taken.append(m.span())
-    for m in _GOAL.finditer(folded):
-        if any(a <= m.start() < b for a, b in taken):
+    for q in sentence.of_kind("quantity"):
+        q_start, q_end = q.start - sentence.start, q.end - sentence.start
+        if any(a <= q_start < b for a, b in taken):
             continue
+        after = _AFTER_GOAL.match(folded, q_end)
+        m = _BEFORE_GOAL.search(folded, max(0, q_start - 12), q_start)
         verb = m.group("verb") or ""
         lead = m.group("lead") or m.group("lead2") or ""
         head = m.start()
@@ -152,30 +185,28 @@ def find_targets(sentence: Sentence, year: int) -> list[Mention]:
         else:
             clause_start, phrase = ind
             indicator = sentence.text[clause_start : clause_start + len(phrase)]
-        num = m.group("num")
-        placeholder = bool(_PLACEHOLDER.search(num))
-        unit = m.group("unit")
-        p = period
-        by_year = _BY_YEAR.search(folded, max(0, clause_start - 10), m.start())
-        if by_year:
-            p = by_year.group(1)
-        if folded.startswith(("的增速", "的增长"), m.end()):
+        unit = q.data["unit"]
+        num = folded[q_start : q_end - len(unit)]
+        placeholder = bool(q.data["placeholder"])
+        p = _period(folded, year, _clause_before(folded, clause_start), head)
+        if folded.startswith(("的增速", "的增长"), q_end):
             verb = "增长"
+        end = after.end("qual") if after.group("qual") else q_end
         found.append(
             _target(
                 sentence,
                 clause_start,
-                m.end(),
+                end,
                 indicator=indicator,
                 measure=_measure(indicator, verb, unit, lead),
-                value=None if placeholder else float(num),
+                value=None if placeholder else _value(num),
                 placeholder=placeholder,
                 unit=unit,
-                qualifier=_qualifier(verb, lead, m.group("qual") or ""),
+                qualifier=_qualifier(verb, lead, after.group("qual") or ""),
                 period=p,
             )
         )
-        taken.append((clause_start, m.end()))
+        taken.append((clause_start, end))
     for m in _QUAL_RE.finditer(folded):
         if any(a <= m.start() < b for a, b in taken):
             continue
@@ -217,13 +248,22 @@ def find_targets(sentence: Sentence, year: int) -> list[Mention]:
                 placeholder=False,
                 unit="",
                 qualifier=qualifier,
-                period=period,
+                period=_period(folded, year, _clause_before(folded, ind_start), ind_start),
             )
         )
     return found
 
 
-_BY_YEAR = re.compile(r"到((?:19|20)\d{2})年")
+def _clause_before(folded: str, start: int) -> int:
+    """Where the clause holding `start` begins, or the one before when `start` opens it."""
+    mark = max(folded.rfind(c, 0, max(0, start - 1)) for c in ",，;；:：。")
+    return mark + 1
+
+
+def _value(num: str) -> float | None:
+    """The number a goal states: `1,200` is 1200; of a range (`5至8`) the first."""
+    m = _VALUE.match(num.replace(",", ""))
+    return float(m.group()) if m else None
 
 
 def _inherited(folded: str, head: int, found: list[Mention]) -> tuple[str, int] | None:
