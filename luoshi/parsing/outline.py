@@ -68,6 +68,8 @@ def _title(sentence: Sentence, offset: int) -> str:
 def find_headings(doc: Document) -> None:
     headings: list[Heading] = []
     expected = {1: 1, 2: 1}
+    # after an unnumbered part (2023年工作安排) the numbers may start again at 一 or go on
+    resumed: int | None = None
     styles: dict[int, str] = {}
     current1: Heading | None = None
     for sentence in doc.sentences:
@@ -76,7 +78,11 @@ def find_headings(doc: Document) -> None:
             level, number, marker, length = found
             style = "第" if marker.startswith("第") else "plain"
             headline = sentence.paragraph_lead or number == expected[level] and number > 1
-            continues = number == expected[level] or (level == 2 and number == 1 and sentence.paragraph_lead)
+            continues = (
+                number == expected[level]
+                or (level == 1 and number == resumed)
+                or (level == 2 and number == 1 and sentence.paragraph_lead)
+            )
             if level == 1 and styles.get(1) not in (None, style):
                 continues = False
             if level == 1 and style == "第" and not _short_line(doc, sentence):
@@ -99,11 +105,13 @@ def find_headings(doc: Document) -> None:
                 if level == 1:
                     current1 = heading
                     expected[2] = 1
+                    resumed = None
                 continue
         if sentence.paragraph_lead and _is_part_heading(doc, sentence):
             heading = Heading(0, "", 0, sentence.text.strip(), sentence.start, sentence.end, sentence.start)
             headings.append(heading)
             sentence.heading = heading
+            resumed = expected[1] if expected[1] > 1 else None
             expected = {1: 1, 2: 1}
             styles.clear()
             current1 = None
