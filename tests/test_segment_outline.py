@@ -151,7 +151,8 @@ def test_it_nests_level_two_headings_under_their_level_one_heading() -> None:
 )
 def test_it_takes_the_numbers_after_an_unnumbered_part_as_restarted_or_continued(later: list[str]) -> None:
     doc = _doc(
-        SALUTATION + "一、过去一年的工作\n去年全县经济平稳增长。\n二、当前面临的形势\n当前经济下行压力较大。\n"
+        SALUTATION
+        + "一、过去一年的工作\n去年全县经济平稳增长。\n二、当前面临的形势\n当前经济下行压力较大。\n"
         f"2024年工作安排\n{later[0]}扩大有效投资\n要抓好项目建设。\n{later[1]}狠抓工作落实\n各部门要建立台账。\n"
     )
     assert [h.marker for h in doc.headings if h.level == 1] == ["一、", "二、", *later]

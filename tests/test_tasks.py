@@ -138,6 +138,18 @@ def test_it_gives_tasks_only_from_plan_and_requirements_parts() -> None:
         ("一要全力抓好安全生产。", "general", None, [], [], []),
         ("一是扎实抓好疫情防控。", "general", None, [], [], []),
         ("要着力扩大有效投资。", "general", None, [], [], []),
+        ("一是稳就业。", "general", None, [], [], []),
+        ("二要提单产。", "general", None, [], [], []),
+        ("一要提振消费。", "general", None, [], [], []),
+        # a lead-in closing a sentence that sets figures of its own
+        (
+            "县发改局要建立项目周调度机制，推动集中开工项目不少于20个，重点抓好以下几个项目：",
+            "measurable",
+            None,
+            ["县发改局"],
+            ["20个"],
+            [],
+        ),
         # rhythms, starts and modifiers are no deadline
         ("全面完成年度化债任务。", "general", None, [], [], []),
         ("从9月份开始实施城区违建集中整治。", "general", None, [], [], []),
@@ -215,6 +227,25 @@ def test_it_takes_a_directive_with_a_county_indicator_goal_as_a_task_and_a_targe
         "——坚持创新驱动。",
         pytest.param("“强链”就是要延伸产业链条。"),
         pytest.param("我们要以更加饱满的热情投入工作。"),
+        # the year's guiding principles and the targets' explanation
+        "做好今年工作，要坚持以习近平新时代中国特色社会主义思想为指导，坚持稳中求进工作总基调。",
+        "实现上述目标，需要我们付出更加艰苦的努力。",
+        "这些目标既考虑了需要，也考虑了可能。",
+        "经县人大常委会票决，今年县政府将办好以下十件民生实事。",
+        # significance stated first, with nothing measurable after it
+        "招商引资是经济工作的生命线，必须摆在突出位置。",
+        "化债是一场必须打赢的硬仗，容不得半点侥幸。",
+        # appeals to a unit's people and about work style
+        "各镇街、各部门主要负责同志要切实扛起第一责任人责任，重要工作亲自部署。",
+        "县政府领导要带头深入一线、靠前指挥。",
+        "要大力弘扬“马上就办、办就办好”的工作作风，坚决克服等待观望思想。",
+        "各部门要强化抓落实的意识，以钉钉子精神推动各项工作落地见效。",
+        "越是困难的时候，越要坚定信心。",
+        "一分部署，九分落实。",
+        "四要强化作风建设。",
+        "一要以上率下压实责任。",
+        # a short lead that is a slogan
+        "二要补短板。",
     ],
 )
 @pytest.mark.parametrize("part", ["plan", "requirements"])
@@ -222,6 +253,19 @@ def test_it_does_not_take_a_non_directive_as_a_task(part: str, sentence: str) ->
     plan = parse_text(_speech(**{part: sentence}))
     assert _find(plan, sentence) is None
     assert all(sentence.rstrip("。：") not in t.text for t in plan.tasks)
+
+
+def test_it_takes_the_items_of_a_list_of_principles_for_no_task() -> None:
+    plan = parse_text(
+        _speech(
+            plan="做好今年工作，必须把握好三个方面：一是坚持稳中求进，保持经济运行在合理区间。"
+            "二是坚持先立后破，既巩固传统产业的基本盘，又培育新兴产业的增长点。\n"
+            "一是抓好项目建设，年内新开工项目20个。"
+        )
+    )
+    assert [t.text for t in plan.tasks if "新开工" in t.text or "坚持" in t.text] == [
+        "一是抓好项目建设，年内新开工项目20个"
+    ]
 
 
 def test_it_takes_targets_but_no_task_from_the_target_list_sentence() -> None:

@@ -48,7 +48,7 @@ _LEADING = re.compile(
 _BARE = re.compile(r"(?:总|有效|年|新增)?(?:投资|收入|税收|产值|规模|数量)")
 _PAST_BEFORE = re.compile(r"去年|上年|过去|前年")
 _INHERIT = re.compile(r"(?:到(?:19|20)\d{2}年|今年|明年|全年|年内|要|力争|确保|争取|并|且|同比)*$")
-_TARGET_LIST = re.compile(r"(预期|主要|发展)目标(是|为|:|：)")
+_TARGET_LIST = re.compile(r"(预期|主要|发展)目标(建议)?(是|为|:|：)")
 
 
 def _indicator_before(folded: str, end: int) -> tuple[int, str] | None:

@@ -25,6 +25,9 @@ _LEAD_IN = re.compile(pattern_alternation(words("tasks", "lead_in")))
 _SIGNIFICANCE = re.compile(pattern_alternation(words("tasks", "significance")))
 _DASH_LEAD = re.compile(pattern_alternation(words("tasks", "dash_lead")))
 _COPULA = re.compile(pattern_alternation(words("tasks", "copula")))
+_PRINCIPLE = re.compile(pattern_alternation(words("tasks", "principle")))
+_COPULA_LEAD = re.compile(pattern_alternation(words("tasks", "copula_lead")))
+_SHORT_ACTION = re.compile(pattern_alternation(words("tasks", "short_action")))
 _QUOTED = re.compile(r"“[^”]*”")
 _QUOTED_TERM = re.compile(r"“[^”]{1,10}”(?:就是|即是|是指|指)")
 _PAST = re.compile(r"(?<![为除])了(?!解)")
@@ -41,14 +44,23 @@ def classify(sentence: Sentence) -> tuple[bool, str]:
     body = _body(sentence)
     directive = bool(_DIRECTIVE.search(_QUOTED.sub("", body)))
     counted = bool(sentence.of_kind("quantity"))
-    if len(body) < 4 or (len(body) < 6 and not sentence.enumeration):
+    # what makes a task measurable (ANNOTATION.md); the units are its actors
+    measurable = any(sentence.of_kind(k) for k in ("quantity", "deadline", "project", "actor"))
+    # 一是稳就业: an enumeration's short lead that names an action on a real area
+    short_action = bool(sentence.enumeration) and len(body) >= 3 and bool(_SHORT_ACTION.match(body))
+    if (len(body) < 4 and not short_action) or (len(body) < 6 and not sentence.enumeration):
         return False, "too short"
     if _LABEL.search(body) and len(body) <= 14:
         return False, "label"
     if _QUOTED_TERM.match(body):
         return False, "explanation"
-    if _LEAD_IN.search(body):
+    if _PRINCIPLE.search(body):
+        return False, "principle"
+    # a lead-in closing a sentence that sets figures of its own (…不少于X个，重点抓好以下几个项目：)
+    if _LEAD_IN.search(body) and not counted:
         return False, "lead-in"
+    if _COPULA_LEAD.match(body) and not measurable:
+        return False, "significance"
     if _SIGNIFICANCE.search(body):
         return False, "significance"
     if sentence.enumeration.startswith("—") and _DASH_LEAD.search(sentence.folded):
@@ -66,16 +78,22 @@ def classify(sentence: Sentence) -> tuple[bool, str]:
         return False, "slogan"
     if _PEOPLE.match(body) and not counted:
         return False, "appeal to people"
-    if not _ACTION.search(body):
+    if not _ACTION.search(body) and not short_action:
         return False, "no action"
     return True, "directive"
 
 
 def tasks(doc: Document) -> None:
+    principles_in = -1  # the paragraph whose enumeration lists principles (做好今年工作，必须把握好…：一是…)
     for sentence in doc.sentences:
         if sentence.heading is not None or sentence.role not in _TASK_ROLES:
             continue
+        if sentence.enumeration and sentence.paragraph == principles_in:
+            sentence.is_task, sentence.task_reason = False, "principle"
+            continue
         sentence.is_task, sentence.task_reason = classify(sentence)
+        if sentence.task_reason == "principle":
+            principles_in = sentence.paragraph
         if sentence.is_task:
             measurable = any(sentence.of_kind(k) for k in ("quantity", "deadline", "project", "actor"))
             sentence.tier = "measurable" if measurable else "general"
