@@ -356,6 +356,16 @@ def _projects(sentence: str) -> list[str]:
         pytest.param(
             "推进第一中学综合楼和实验小学教学楼改扩建项目", ["第一中学综合楼和实验小学教学楼改扩建项目"]
         ),
+        # two facilities without a shared 项目 are two
+        ("推动乡镇中心卫生院与县总医院建立医共体", ["乡镇中心卫生院", "县总医院"]),
+        # a phase ends the name; the year before it does not begin it
+        ("加快东湖物流园二期建设", ["东湖物流园二期"]),
+        ("实施2025年青龙河生态修复工程", ["青龙河生态修复工程"]),
+        # a facility that is the subject of its own building is a project
+        ("滨河实验学校要在8月底前建成投用", ["滨河实验学校"]),
+        ("青山冷链物流中心要力争三季度竣工投产", ["青山冷链物流中心"]),
+        # the clause's verb is not part of the name
+        ("充分发挥东湖现代农业科技产业园的带动作用", ["东湖现代农业科技产业园"]),
     ],
 )
 def test_it_finds_named_projects(text: str, expected: list[str]) -> None:
@@ -381,6 +391,16 @@ def test_it_finds_named_projects(text: str, expected: list[str]) -> None:
         pytest.param("县发改局要做好专项债券项目申报"),
         pytest.param("每月初报送项目进展情况"),
         pytest.param("在并网20万千瓦的基础上新增光伏装机30万千瓦"),
+        # work words and ratings, not names
+        "要素跟着项目走",
+        "坚持项目为王，全年召开项目推进会12次",
+        "推行重点项目领导包联机制",
+        "明年一季度重点项目开工率达到90%",
+        "全年新签约项目30个",
+        "县人民医院成功创建三级甲等综合医院",
+        "推进城区学位扩容工程",
+        "办好10件民生实事项目",
+        "重点抓好以下几个项目",
     ],
 )
 def test_it_finds_no_project_in_a_generic_programme(text: str) -> None:

@@ -14,21 +14,33 @@ from ..document import Document, Mention, Sentence
 from ..lexicon import alternation, words
 
 _SUFFIX = alternation(words("projects", "suffix"))
-_END = re.compile(rf"(?:{_SUFFIX})(?:建设(?=项目|工程))?(?:项目|工程)?")
+_PHASE = r"(?:[一二三四五六七八九十\d]+期)"
+_END = re.compile(rf"(?:{_SUFFIX}){_PHASE}?(?:建设(?=项目|工程))?(?:项目|工程)?{_PHASE}?")
 _CUT = re.compile(alternation(words("projects", "cut")))
-_OPENERS = sorted(set(words("projects", "verb")), key=len, reverse=True)
-_GENERIC = re.compile(alternation(words("projects", "generic")) + f"|{_SUFFIX}|建设|项目|工程|改造|提升|升级")
-_COUNT = re.compile(r"^(?:[xX*\d]+|[一二两三四五六七八九十几多]+)(?:个|批|所|项|处|座|类|家)")
+_TASK_VERBS = [
+    w for line in words("tasks", "action") for w in line.split("|") if re.fullmatch(r"[\u4e00-\u9fff]+", w)
+]
+# a name does not open with a verb of its clause (办好10件…, 推行…); the verbs of tasks are that too
+_OPENERS = sorted(set(words("projects", "verb")) | set(_TASK_VERBS), key=len, reverse=True)
+_GENERIC = re.compile(
+    alternation([*words("projects", "generic"), *_TASK_VERBS]) + f"|{_SUFFIX}|建设|项目|工程|改造|提升|升级"
+)
+_COUNT = re.compile(r"^(?:[xX*\d]+|[一二两三四五六七八九十几多]+)(?:个|批|所|项|处|座|类|家|件)")
 _FIGURE = re.compile(
-    r"(?:[\d.xX*]+|[一二三四五六七八九十]+期)(?:万|千|百|亿)?(?:千瓦|兆瓦|瓦|吨|亩|头|个|座|处|米|期|级)?"
+    r"(?:[\d.xX*]+|[一二三四五六七八九十]+期)(?:万|千|百|亿)?(?:千瓦|兆瓦|瓦|吨|亩|头|个|座|处|米|期|级|件)?"
 )
 _LIST_END = re.compile(r"等(?:重点|重大)?(?:项目|工程)")
+_YEAR = re.compile(r"(?:19|20)\d{2}年度?")  # 2022年京津风沙源治理工程: the year is no part of the name
 _BOUNDARY = set(",，。;；:：、“”!?！？《》")
 _ITEM_SPLIT = re.compile(r"、|和|及|以及")
 _MAX = 40
 _JOIN = re.compile(r"和|及|与")
-_END_AT = re.compile(r"(?:项目|工程)$")
+_END_AT = re.compile(rf"(?:{_SUFFIX}){_PHASE}?(?:项目|工程)?{_PHASE}?$")
 _ACTS = re.compile(r"(?:要|务必|必须|负责|牵头|应)")
+_BUILT = re.compile(alternation(words("projects", "built")))
+_RATED = re.compile(r"(?:成功)?(?:创建|获评|荣获|入选|被评为|晋级|晋升)")
+_CLAUSE_END = re.compile(r"[,，;；。]")
+_WORK_END = re.compile(rf"(?:项目|工程){_PHASE}?$")
 
 
 def _start_of_name(folded: str, clause_start: int, end: int) -> int:
@@ -45,8 +57,8 @@ def _start_of_name(folded: str, clause_start: int, end: int) -> int:
             if name.startswith(opener) and len(name) > len(opener) + 2:
                 name, start, changed = name[len(opener) :], start + len(opener), True
                 break
-        count = _COUNT.match(name)
-        if count and len(name) > count.end() + 2:
+        count = _COUNT.match(name) or _YEAR.match(name)
+        if count and len(name) >= count.end() + 2:
             name, start, changed = name[count.end() :], start + count.end(), True
     if name.count("(") > name.count(")"):
         start += name.rfind("(") + 1
@@ -114,7 +126,8 @@ def find_projects(sentence: Sentence) -> list[Mention]:
             continue
         start = _start_of_name(folded, _clause_start(folded, end - len(m.group(0))), end)
         name = folded[start:end]
-        if _LIST_END.search(name) or not _long_enough(name) or not _is_named(name):
+        # 恐龙科普等旅游项目: a list's label, its items named before 等
+        if "等" in name or not _long_enough(name) or not _is_named(name):
             continue
         if any(p.start <= sentence.start + start and sentence.start + end <= p.end for p in out):
             continue
@@ -136,13 +149,18 @@ def _outermost(found: list[Mention]) -> list[Mention]:
 
 
 def _split_pairs(sentence: Sentence, found: list[Mention]) -> list[Mention]:
-    """`城南物流园一期工程和青石镇光伏储能项目`: two names that each end with a facility word."""
+    """`城南物流园一期工程和青石镇光伏储能项目`, `乡镇中心卫生院与县总医院`: two names that each end with a
+    facility word. Two facilities before one shared `…项目` (`一中综合楼和实验小学教学楼改扩建项目`)
+    are one name."""
     out = []
     for m in found:
         local = sentence.folded[m.start - sentence.start : m.end - sentence.start]
+        shared_tail = bool(_WORK_END.search(local))
         cut = 0
         for j in _JOIN.finditer(local):
-            if _END_AT.search(local, 0, j.start()) and j.start() - cut >= 4 and len(local) - j.end() >= 4:
+            left = _END_AT.search(local, 0, j.start())
+            complete = left and (_WORK_END.search(local, 0, j.start()) or not shared_tail)
+            if complete and j.start() - cut >= 4 and len(local) - j.end() >= 4:
                 out.append(
                     _mention(sentence, m.start - sentence.start + cut, m.start - sentence.start + j.start())
                 )
@@ -152,8 +170,16 @@ def _split_pairs(sentence: Sentence, found: list[Mention]) -> list[Mention]:
 
 
 def _acting(sentence: Sentence, m: Mention) -> bool:
-    """A facility that heads a clause and acts (`县政务服务中心要…`) is a unit, not a project."""
-    return bool(_ACTS.match(sentence.folded, m.end - sentence.start))
+    """A facility that heads a clause and acts (`县政务服务中心要推行…`) or earns a rating
+    (`县人民医院成功创建三级甲等医院`) is a unit, not a project; one whose clause is about its own building
+    (`滨江实验学校要在8月底前建成`) is a project."""
+    end = m.end - sentence.start
+    if _RATED.match(sentence.folded, end):
+        return True
+    if not _ACTS.match(sentence.folded, end):
+        return False
+    clause = _CLAUSE_END.search(sentence.folded, end)
+    return not _BUILT.search(sentence.folded, end, clause.start() if clause else len(sentence.folded))
 
 
 def projects(doc: Document) -> None:
