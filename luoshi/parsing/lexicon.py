@@ -7,6 +7,7 @@ and regular expressions compiled once per process.
 from __future__ import annotations
 
 import re
+import sys
 from functools import cache
 from importlib import resources
 
@@ -47,3 +48,19 @@ def alternation(entries: tuple[str, ...] | list[str]) -> str:
 def pattern_alternation(entries: tuple[str, ...] | list[str]) -> str:
     """An alternation of entries that are themselves regular expressions."""
     return "|".join(f"(?:{e})" for e in entries)
+
+
+class AnyOf:
+    """Patterns tried one by one for whether any matches. Python's engine tries a long alternation
+    of unanchored patterns alternative by alternative at every position; apart, each pattern's own
+    literal prefix lets it skip ahead, which is several times faster on a sentence."""
+
+    def __init__(self, entries: tuple[str, ...] | list[str]) -> None:
+        self.patterns = [re.compile(e) for e in entries]
+
+    def search(self, text: str, pos: int = 0, endpos: int = sys.maxsize) -> re.Match | None:
+        for pattern in self.patterns:
+            m = pattern.search(text, pos, endpos)
+            if m:
+                return m
+        return None

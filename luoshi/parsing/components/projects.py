@@ -21,7 +21,7 @@ _TASK_VERBS = [
     w for line in words("tasks", "action") for w in line.split("|") if re.fullmatch(r"[\u4e00-\u9fff]+", w)
 ]
 # a name does not open with a verb of its clause (办好10件…, 推行…); the verbs of tasks are that too
-_OPENERS = sorted(set(words("projects", "verb")) | set(_TASK_VERBS), key=len, reverse=True)
+_OPENER = re.compile(alternation([*words("projects", "verb"), *_TASK_VERBS]))
 _GENERIC = re.compile(
     alternation([*words("projects", "generic"), *_TASK_VERBS]) + f"|{_SUFFIX}|建设|项目|工程|改造|提升|升级"
 )
@@ -53,10 +53,9 @@ def _start_of_name(folded: str, clause_start: int, end: int) -> int:
     changed = True
     while changed:
         changed = False
-        for opener in _OPENERS:
-            if name.startswith(opener) and len(name) > len(opener) + 2:
-                name, start, changed = name[len(opener) :], start + len(opener), True
-                break
+        opener = _OPENER.match(name)
+        if opener and len(name) > opener.end() + 2:
+            name, start, changed = name[opener.end() :], start + opener.end(), True
         count = _COUNT.match(name) or _YEAR.match(name)
         if count and len(name) >= count.end() + 2:
             name, start, changed = name[count.end() :], start + count.end(), True

@@ -11,21 +11,21 @@ from __future__ import annotations
 import re
 
 from ..document import Document, Sentence
-from ..lexicon import pattern_alternation, words
+from ..lexicon import AnyOf, pattern_alternation, words
 
 _ACTION = re.compile(pattern_alternation(words("tasks", "action")))
 _NOT_START = re.compile(pattern_alternation(words("tasks", "not_task_start")))
-_DEFINITION = re.compile(pattern_alternation(words("tasks", "definition")))
-_EXHORTATION = re.compile(pattern_alternation(words("tasks", "exhortation")))
+_DEFINITION = AnyOf(words("tasks", "definition"))
+_EXHORTATION = AnyOf(words("tasks", "exhortation"))
 _PEOPLE = re.compile(pattern_alternation(words("tasks", "people_subject")))
-_SLOGAN = re.compile(pattern_alternation(words("tasks", "slogan")))
+_SLOGAN = AnyOf(words("tasks", "slogan"))
 _LABEL = re.compile(pattern_alternation(words("tasks", "label")))
 _DIRECTIVE = re.compile(pattern_alternation(words("tasks", "directive")))
-_LEAD_IN = re.compile(pattern_alternation(words("tasks", "lead_in")))
-_SIGNIFICANCE = re.compile(pattern_alternation(words("tasks", "significance")))
+_LEAD_IN = AnyOf(words("tasks", "lead_in"))
+_SIGNIFICANCE = AnyOf(words("tasks", "significance"))
 _DASH_LEAD = re.compile(pattern_alternation(words("tasks", "dash_lead")))
 _COPULA = re.compile(pattern_alternation(words("tasks", "copula")))
-_PRINCIPLE = re.compile(pattern_alternation(words("tasks", "principle")))
+_PRINCIPLE = AnyOf(words("tasks", "principle"))
 _COPULA_LEAD = re.compile(pattern_alternation(words("tasks", "copula_lead")))
 _SHORT_ACTION = re.compile(pattern_alternation(words("tasks", "short_action")))
 _QUOTED = re.compile(r"“[^”]*”")
