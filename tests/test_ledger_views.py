@@ -749,3 +749,21 @@ def test_it_describes_audit_changes_in_words() -> None:
     # a split's two halves are not a before/after pair
     split = AuditEntry(action="split", changes={"into": ["前半", "后半"]})
     assert describe(split) == [("拆分为", "前半、后半")]
+    # a report's flags and figures in words, and what it moved
+    moved = AuditEntry(
+        action="submit",
+        changes={
+            "done": True,
+            "values": {"完成投资": 18.0},
+            "progress": [20, 60],
+            "status": ["not_started", "in_progress"],
+            "figures": [["完成投资", None, 18.0]],
+        },
+    )
+    assert describe(moved) == [
+        ("填报已完成", "是"),
+        ("本期数值", "完成投资 18"),
+        ("进度", "20% → 60%"),
+        ("状态", "未启动 → 推进中"),
+        ("指标当前值", "完成投资 （空） → 18"),
+    ]

@@ -466,6 +466,22 @@ def test_it_keeps_the_progress_that_stands_at_confirm_when_the_percent_is_left_b
     assert (latest.text, latest.percent, fgj_task.progress) == ("召开调度会一次", 35, 35)
 
 
+def test_it_imports_neither_of_two_rows_for_one_task(client, users, fgj_task):
+    client.force_login(users["fgj"])
+    wb = _download(client)
+    ws = wb["任务"]
+    header = [c.value for c in ws[1]]
+    row = next(r for r in range(2, ws.max_row + 1) if ws.cell(row=r, column=1).value == fgj_task.pk)
+    copy = ws.max_row + 1
+    for col in range(1, len(header) + 1):
+        ws.cell(row=copy, column=col, value=ws.cell(row=row, column=col).value)
+    ws.cell(row=row, column=header.index("本期进展情况") + 1, value="第一行")
+    ws.cell(row=copy, column=header.index("本期进展情况") + 1, value="第二行")
+    preview = _upload(client, wb).context["preview"]
+    assert [c.task_id for c in preview.changes] == []
+    assert sorted(e.row for e in preview.errors if "两行都未导入" in e.message) == [row, copy]
+
+
 def test_it_reports_row_errors_from_the_outputs_sheet(client, users, fgj_task):
     client.force_login(users["fgj"])
     wb = _download(client)

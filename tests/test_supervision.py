@@ -219,12 +219,14 @@ def test_it_escalates_a_notice_one_level_at_a_time(client, users, county, tasks)
     notice = _issue(users, county, tasks["fgj"], level="blue")
     client.force_login(users["office"])
     url = reverse("supervision:notice", args=[notice.pk])
-    levels = []
+    levels, said = [], []
     for _ in range(3):
-        client.post(url, {"action": "escalate", "version": notice.version})
+        response = client.post(url, {"action": "escalate", "version": notice.version}, follow=True)
         notice.refresh_from_db()
         levels.append((notice.level, notice.status))
+        said.append(_messages(response)[-1])
     assert levels == [("yellow", "escalated"), ("red", "escalated"), ("red", "escalated")]
+    assert said[1].startswith("督办单已升级为红") and "已退回单位再次回复" in said[2]
     assert notice.version == 4
     # escalated: the unit is asked again and may reply
     client.force_login(users["fgj"])

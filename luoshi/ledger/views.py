@@ -205,6 +205,12 @@ FIELDS = {
     "merged": gettext_lazy("并入"),
     "into": gettext_lazy("拆分为"),
     "progress": gettext_lazy("进度"),
+    "done": gettext_lazy("填报已完成"),
+    "values": gettext_lazy("本期数值"),
+    "figures": gettext_lazy("指标当前值"),
+    "from": gettext_lazy("拆分自"),
+    "source": gettext_lazy("来源文件"),
+    "tasks": gettext_lazy("任务数"),
 }
 # stored codes shown by their labels
 CODES: dict[str, dict[str, Any]] = {
@@ -213,13 +219,20 @@ CODES: dict[str, dict[str, Any]] = {
     "tier": dict(Task.Tier.choices),
     "level": dict(SupervisionNotice.Level.choices),
 }
-# actions whose changes are stored as {field: [before, after]}
+# actions whose changes are stored as {field: [before, after]}, and fields stored so by any action
 PAIRED = {"update", "assign", "admin"}
+PAIRED_FIELDS = {"progress", "status"}
 
 
 def _show(key: str, value: Any) -> str:
     if value is None or value == "" or value == []:
         return _("（空）")
+    if isinstance(value, bool):
+        return _("是") if value else _("否")
+    if key == "values" and isinstance(value, dict):  # {output name: value} of a report
+        return "；".join(f"{name} {_number(v)}" for name, v in value.items())
+    if key == "figures":  # [[output name, before, after], …] moved by a report
+        return "；".join(f"{name} {_number(old)} → {_number(new)}" for name, old, new in value)
     if isinstance(value, dict):  # {"lead": [...], "cooperate": [...]} from set_units
         parts = []
         if value.get("lead"):
@@ -236,12 +249,19 @@ def _show(key: str, value: Any) -> str:
     return str(value)
 
 
+def _number(value: Any) -> str:
+    if value is None:
+        return _("（空）")
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
 def describe(entry: AuditEntry) -> list[tuple[str, str]]:
     """An audit entry's changes as (what, how) lines a clerk can read: 状态：未启动 → 推进中."""
     lines = []
     for key, value in (entry.changes or {}).items():
         label = str(FIELDS.get(key, key))
-        if entry.action in PAIRED and isinstance(value, list) and len(value) == 2:
+        paired = entry.action in PAIRED or key in PAIRED_FIELDS
+        if paired and isinstance(value, list) and len(value) == 2:
             lines.append((label, f"{_show(key, value[0])} → {_show(key, value[1])}"))
         else:
             lines.append((label, _show(key, value)))

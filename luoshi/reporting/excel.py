@@ -386,7 +386,8 @@ def check_upload(user: User, sheets: Sheets) -> Preview:
             errors.append(RowError(TASK_SHEET, line.row, _unknown_task(line.task_id)))
             continue
         if task_id in seen_tasks:
-            errors.append(RowError(TASK_SHEET, line.row, _("该任务在表中出现了两次。")))
+            # which of the two rows was meant is not ours to guess: neither is imported
+            errors.append(RowError(TASK_SHEET, line.row, _("该任务在表中出现了两次，两行都未导入。")))
             bad_tasks.add(task_id)
             continue
         seen_tasks.add(task_id)
@@ -430,6 +431,9 @@ def check_upload(user: User, sheets: Sheets) -> Preview:
         changes.append(
             Change(line.row, task.pk, task.number, task.text, text, percent, task.progress, done, values)
         )
+    twice = [c for c in changes if c.task_id in bad_tasks]
+    errors.extend(RowError(TASK_SHEET, c.row, _("该任务在表中出现了两次，两行都未导入。")) for c in twice)
+    changes = [c for c in changes if c.task_id not in bad_tasks]
     # figures for a task whose row in 任务 is blank or gone: a report needs its text
     for task_id, row in value_rows.items():
         if task_id not in task_rows and task_id not in bad_tasks:

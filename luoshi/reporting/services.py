@@ -94,10 +94,13 @@ def submit_report(
         raise NotAllowed(_("请填写进展情况。"))
     for upload in files:
         check_attachment(upload)
-    if data.values:
-        known = set(Output.objects.filter(task=task, pk__in=data.values).values_list("pk", flat=True))
-        if set(data.values) - known:
-            raise NotAllowed(_("指标不属于该任务。"))
+    names = (
+        dict(Output.objects.filter(task=task, pk__in=data.values).values_list("pk", "name"))
+        if data.values
+        else {}
+    )
+    if set(data.values) - set(names):
+        raise NotAllowed(_("指标不属于该任务。"))
     if period is not None and period not in report_periods(task):
         raise NotAllowed(_("只能填报本期或上一期的进展。"))
     # one report at a time per task, so the figures are settled from every report that stands
@@ -136,7 +139,7 @@ def submit_report(
             "percent": report.percent,
             "period": report.period.isoformat(),
             "done": data.done,
-            "values": {str(k): v for k, v in data.values.items()},
+            "values": {names[pk]: v for pk, v in data.values.items()},
             "files": [f.name for f in files],
             **changed,
         },
@@ -181,7 +184,7 @@ def settle_figures(task: Task, undo_done: bool = False) -> dict[str, list]:
         value = values.get(output.pk)
         if value != output.current_value:
             Output.objects.filter(pk=output.pk).update(current_value=value)
-            changed.setdefault("values", []).append([output.name, output.current_value, value])
+            changed.setdefault("figures", []).append([output.name, output.current_value, value])
     return changed
 
 

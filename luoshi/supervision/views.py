@@ -9,7 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -135,7 +135,7 @@ def notice(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         action = request.POST.get("action")
         if action not in ("reply", "close", "escalate"):
-            return HttpResponseBadRequest(_("未知的操作。"))
+            return render(request, "400.html", {"message": _("未知的操作。")}, status=400)
         form = ReplyForm(request.POST) if action == "reply" else VersionForm(request.POST)
         if form.is_valid():
             version = form.cleaned_data["version"]
@@ -147,17 +147,20 @@ def notice(request: HttpRequest, pk: int) -> HttpResponse:
                     close_notice(item, user, version)
                     messages.success(request, _("督办单已办结。"))
                 else:
+                    before = item.level
                     item = escalate_notice(item, user, version)
-                    messages.success(
-                        request, _("督办单已升级为%(level)s。") % {"level": item.get_level_display()}
-                    )
+                    if item.level == before:  # red is the top: it goes back to the unit as it is
+                        message = _("督办单已是%(level)s，已退回单位再次回复。")
+                    else:
+                        message = _("督办单已升级为%(level)s。")
+                    messages.success(request, message % {"level": item.get_level_display()})
             except ConcurrentEdit:
                 messages.error(request, _("该督办单已被他人处理，请查看最新内容后再操作。"))
             except NotAllowed as e:
                 messages.error(request, str(e))
             return redirect("supervision:notice", pk=item.pk)
         if action != "reply":
-            return HttpResponseBadRequest(_("请求缺少版本号。"))
+            return render(request, "400.html", {"message": _("请求缺少版本号。")}, status=400)
         reply_form = form  # show what was wrong with the reply, keep what was typed
     # a unit sees only its own among them (a task may have been reassigned since the notice)
     tasks = (
