@@ -185,6 +185,9 @@ X_FRAME_OPTIONS = "DENY"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 LUOSHI_ATTACHMENT_MAX_BYTES = envint("LUOSHI_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)
+# a speech or work report gives a few hundred tasks; many more means the file is something else
+# (a whole year's documents pasted together) and its draft could not be reviewed
+LUOSHI_IMPORT_MAX_TASKS = envint("LUOSHI_IMPORT_MAX_TASKS", 1000)
 # the whole request: ten attachments and a form; checked before the CSRF check reads the body
 LUOSHI_MAX_REQUEST_BYTES = envint(
     "LUOSHI_MAX_REQUEST_BYTES", 10 * LUOSHI_ATTACHMENT_MAX_BYTES + 12 * 1024 * 1024

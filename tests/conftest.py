@@ -83,7 +83,7 @@ def published_plan(county, users):
     plan = import_document(
         county["region"], "清水县经济工作会议讲话.txt", SPEECH.encode("utf-8"), users["office"]
     )
-    return publish_plan(plan, users["office"])
+    return publish_plan(plan, users["office"], confirmed=True)  # 各乡镇要… has no lead unit
 
 
 @pytest.fixture
@@ -96,5 +96,7 @@ def other_county(db):
     unit = Unit.objects.create(region=region, name="发展和改革局", short_name="县发改局")
     office = _user("office2", User.Role.OFFICE, region)
     unit_user = _user("fgj2", User.Role.UNIT, region, unit=unit)
-    plan = publish_plan(import_document(region, "青山县讲话.txt", SPEECH.encode("utf-8"), office), office)
+    plan = publish_plan(
+        import_document(region, "青山县讲话.txt", SPEECH.encode("utf-8"), office), office, confirmed=True
+    )
     return {"region": region, "unit": unit, "office": office, "unit_user": unit_user, "plan": plan}

@@ -392,6 +392,28 @@ TABLE: dict[str, Row] = {
                     "draftB": "L 404 403 403 403 3w 403",
                     "pubA": "L 3 403 403 403 404 403",
                 },
+                lambda w, v: {"confirm": "1"},
+            ),
+        ],
+    ),
+    "plans:discard": Row(
+        PLAN,
+        [
+            Case(
+                "GET",
+                {
+                    "draftA": "L ok 403 403 403 404 403",
+                    "draftB": "L 404 403 403 403 ok 403",
+                    "pubA": "L 404 403 403 403 404 403",
+                },
+            ),
+            Case(
+                "POST",
+                {
+                    "draftA": "L 3w 403 403 403 404 403",
+                    "draftB": "L 404 403 403 403 3w 403",
+                    "pubA": "L 404 403 403 403 404 403",
+                },
             ),
         ],
     ),
@@ -1108,7 +1130,7 @@ def test_it_refuses_a_speech_over_the_parsers_limit(client, world, monkeypatch):
     monkeypatch.setattr(plan_forms, "MAX_BYTES", len(data))
     response = client.post(url, {"file": SimpleUploadedFile("大讲话.txt", data, "text/plain")})
     assert response.status_code == 302
-    assert Plan.objects.filter(title="大讲话", region=world.region["A"]).exists()
+    assert Plan.objects.filter(source_name="大讲话.txt", region=world.region["A"]).exists()
 
 
 def test_it_refuses_a_workbook_over_its_limit_or_not_a_workbook(client, world, monkeypatch):

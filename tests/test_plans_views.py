@@ -460,3 +460,62 @@ def test_it_reviews_a_draft_in_a_number_of_queries_that_does_not_grow_with_tasks
         assert response.status_code == 200 and response.content.decode().count('<mark id="t-') == n
         counts[n] = len(queries)
     assert counts[40] == counts[5]
+
+
+# ---------------------------------------------------------------- publish, discard, limits
+
+
+def test_it_asks_before_publishing_tasks_no_unit_leads(office, draft) -> None:
+    from luoshi.ledger.models import Assignment
+
+    Assignment.objects.filter(task=draft.tasks.get(number=1)).delete()
+    page = office.get(reverse("plans:review", args=[draft.pk])).content.decode()
+    assert "1 项任务没有牵头单位" in page and 'name="confirm"' in page
+    response = office.post(reverse("plans:publish", args=[draft.pk]), follow=True)
+    assert "没有牵头单位" in response.content.decode()
+    draft.refresh_from_db()
+    assert draft.status == Plan.Status.DRAFT
+    office.post(reverse("plans:publish", args=[draft.pk]), {"confirm": "1"})
+    draft.refresh_from_db()
+    assert draft.status == Plan.Status.PUBLISHED
+    entry = AuditEntry.objects.get(action="publish", subject_id=draft.pk)
+    assert "没有牵头单位" in entry.changes["confirmed"][0]
+
+
+def test_it_asks_before_publishing_a_second_ledger_for_one_year(office, draft, county, users) -> None:
+    from luoshi.plans.services import import_document, publish_warnings
+
+    publish_plan_confirmed = office.post(reverse("plans:publish", args=[draft.pk]), {"confirm": "1"})
+    assert publish_plan_confirmed.status_code == 302
+    again = import_document(county["region"], "讲话（重复）.txt", SPEECH.encode("utf-8"), users["office"])
+    warnings = publish_warnings(again)
+    assert any("已有任务台账" in w and str(draft.year) in w for w in warnings)
+
+
+def test_it_deletes_a_draft_only_after_asking_and_keeps_the_record(office, draft) -> None:
+    url = reverse("plans:discard", args=[draft.pk])
+    page = office.get(url)
+    assert page.status_code == 200 and "确认删除" in page.content.decode()
+    assert Plan.objects.filter(pk=draft.pk).exists()  # asking changes nothing
+    response = office.post(url, follow=True)
+    assert "已删除" in response.content.decode()
+    assert (
+        not Plan.objects.filter(pk=draft.pk).exists() and not Task.objects.filter(plan_id=draft.pk).exists()
+    )
+    entry = AuditEntry.objects.get(action="discard", subject_id=draft.pk)
+    assert entry.changes["tasks"] == 4 and entry.region_id == draft.region_id
+    # a published ledger is not deleted this way
+    assert office.post(url).status_code == 404
+
+
+def test_it_refuses_a_file_with_more_tasks_than_a_speech_has(office, settings) -> None:
+    settings.LUOSHI_IMPORT_MAX_TASKS = 3
+    response = _upload(office, "讲话.txt", SPEECH.encode("utf-8"))
+    assert response.status_code == 200
+    assert "超过 3 项" in response.content.decode()
+    assert not Plan.objects.exists()
+
+
+def test_it_titles_a_plan_with_the_documents_own_title(office) -> None:
+    _upload(office, "wenjian-01.txt", SPEECH.encode("utf-8"))
+    assert Plan.objects.get().title == "在清水县2025年经济工作会议上的讲话"

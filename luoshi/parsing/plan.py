@@ -81,6 +81,7 @@ class Plan:
     projects: list[str]
     facts: list[Fact]
     characters: int = 0
+    title: str = ""  # the document's own title line, when it has one
 
     def to_dict(self) -> dict:
         data = asdict(self)

@@ -90,4 +90,19 @@ def to_plan(doc: Document) -> Plan:
             for f in doc.facts
         ],
         characters=len(doc.text),
+        title=_title(doc),
     )
+
+
+_TITLE_MAX = 120
+
+
+def _title(doc: Document) -> str:
+    """The first line of the front matter that reads as a title, not a date, by-line or salutation."""
+    for p in doc.paragraphs:
+        if p.kind != "front":
+            continue
+        line = doc.text[p.start : p.end].strip()
+        if len(line) >= 6 and line[0] not in "（(—-－" and not line.endswith(("：", ":")):
+            return line[:_TITLE_MAX]
+    return ""

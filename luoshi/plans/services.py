@@ -6,8 +6,9 @@ import re
 from datetime import date
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -31,12 +32,17 @@ def import_document(region: Region, name: str, data: bytes, actor: User) -> Plan
     parsed = parse_text(text, name)
     if not parsed.tasks:
         raise InputRefused(_("%(name)s: 没有识别出任何任务，请确认这是讲话或工作报告。") % {"name": name})
+    if len(parsed.tasks) > settings.LUOSHI_IMPORT_MAX_TASKS:
+        raise InputRefused(
+            _("%(name)s: 识别出 %(n)d 项任务，超过 %(max)d 项，不像一篇讲话或工作报告；请分成单篇文稿导入。")
+            % {"name": name, "n": len(parsed.tasks), "max": settings.LUOSHI_IMPORT_MAX_TASKS}
+        )
     return _store(region, name, text, parsed, actor)
 
 
 @transaction.atomic
 def _store(region: Region, name: str, text: str, parsed: ParsedPlan, actor: User) -> Plan:
-    title = name.rsplit(".", 1)[0][:120]
+    title = (parsed.title or name.rsplit(".", 1)[0])[:120]
     plan = Plan.objects.create(
         region=region,
         title=title,
@@ -315,14 +321,45 @@ def _renumber(plan: Plan) -> None:
     Task.objects.bulk_update(tasks, ["number"], batch_size=500)
 
 
+class NeedsConfirmation(NotAllowed):
+    """Publishing would leave something the office should know about; it publishes once confirmed."""
+
+    def __init__(self, reasons: list[str]) -> None:
+        self.reasons = reasons
+        super().__init__(" ".join(reasons))
+
+
+def publish_warnings(plan: Plan) -> list[str]:
+    """What the office confirms before a draft goes out: tasks nobody will see, a second ledger."""
+    reasons = []
+    leadless = plan.tasks.exclude(
+        Exists(Assignment.objects.filter(task=OuterRef("pk"), role=Assignment.Role.LEAD))
+    ).count()
+    if leadless:
+        reasons.append(
+            _("%(n)d 项任务没有牵头单位，发布后不会出现在任何单位的待办中，也不会被催报。") % {"n": leadless}
+        )
+    others = Plan.objects.filter(region_id=plan.region_id, year=plan.year, status=Plan.Status.PUBLISHED)
+    for other in others.exclude(pk=plan.pk).order_by("published_at"):
+        reasons.append(
+            _("%(region)s %(year)d 年已有任务台账“%(title)s”，再发布一份，各单位会看到两份任务。")
+            % {"region": plan.region, "year": plan.year, "title": other.title}
+        )
+    return reasons
+
+
 @transaction.atomic
-def publish_plan(plan: Plan, actor: User) -> Plan:
-    """The draft becomes the year's ledger: units see their tasks and reporting starts."""
+def publish_plan(plan: Plan, actor: User, confirmed: bool = False) -> Plan:
+    """The draft becomes the year's ledger: units see their tasks and reporting starts. With
+    something to confirm (publish_warnings) it is refused unless `confirmed`."""
     current = Plan.objects.select_for_update().get(pk=plan.pk)
     if current.status != Plan.Status.DRAFT:
         raise ConcurrentEdit()
     if not current.tasks.exists():
         raise NotAllowed(_("计划中没有任务，不能发布。"))
+    warnings = publish_warnings(current)
+    if warnings and not confirmed:
+        raise NeedsConfirmation(warnings)
     current.status = Plan.Status.PUBLISHED
     current.published_at = timezone.now()
     current.published_by = actor
@@ -333,11 +370,30 @@ def publish_plan(plan: Plan, actor: User) -> Plan:
         "publish",
         "plan",
         current.pk,
-        {"tasks": current.tasks.count()},
+        {"tasks": current.tasks.count(), "confirmed": warnings},
         region_id=current.region_id,
     )
     refresh_colours(current.tasks.all())
     return current
+
+
+@transaction.atomic
+def discard_plan(plan: Plan, actor: User) -> None:
+    """Delete a draft that is not to be published (a wrong file, an import made twice). Its audit
+    trail stays: the entries lose their task, not their record."""
+    current = Plan.objects.select_for_update().get(pk=plan.pk)
+    if current.status != Plan.Status.DRAFT:
+        raise NotAllowed(_("计划已发布，不能删除。"))
+    audit(
+        None,
+        actor,
+        "discard",
+        "plan",
+        current.pk,
+        {"title": current.title, "source": current.source_name, "tasks": current.tasks.count()},
+        region_id=current.region_id,
+    )
+    current.delete()
 
 
 # What the office types into a task's text to cut it in two when it saves the row (a marker is

@@ -237,6 +237,7 @@ def _review_context(plan: Plan, override: dict[int, dict[str, Any]] | None = Non
         ],
         "split_marks": services.SPLIT_MARKS,
         "leadless": sum(1 for r in rows if r["lead"] is None),
+        "publish_warnings": services.publish_warnings(plan),
     }
 
 
@@ -451,7 +452,7 @@ def plan_publish(request: HttpRequest, pk: int) -> HttpResponse:
     user = _manager(request)
     plan = get_object_or_404(plans_for(user), pk=pk)
     try:
-        published = services.publish_plan(plan, user)
+        published = services.publish_plan(plan, user, confirmed=request.POST.get("confirm") == "1")
     except ConcurrentEdit:
         messages.error(request, _("“%(title)s”已经发布过了。") % {"title": plan.title})
         return redirect("plans:list")
@@ -464,3 +465,16 @@ def plan_publish(request: HttpRequest, pk: int) -> HttpResponse:
         % {"title": published.title, "year": published.year},
     )
     return redirect("ledger:list")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def plan_discard(request: HttpRequest, pk: int) -> HttpResponse:
+    """GET asks, POST deletes: a draft is deleted only from a page that says what will go."""
+    user = _manager(request)
+    plan = get_object_or_404(_drafts(user).annotate(task_count=_count(Task)), pk=pk)
+    if request.method == "POST":
+        services.discard_plan(plan, user)
+        messages.success(request, _("草稿“%(title)s”已删除。") % {"title": plan.title})
+        return redirect("plans:list")
+    return render(request, "plans/discard.html", {"plan": plan})
