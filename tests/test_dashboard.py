@@ -196,7 +196,7 @@ def test_it_matches_the_ledger_list_counts(client, users, ledger) -> None:
     body = page.content.decode()
     for u in page.context["units"]:
         led = {"unit": u.unit.pk, "role": "lead"}
-        assert f"?unit={u.unit.pk}&amp;role=lead" in body
+        assert f"?year={ledger['plan'].year}&amp;unit={u.unit.pk}&amp;role=lead" in body
         assert client.get(url, led).context["page"].paginator.count == u.lead, u.unit
         assert client.get(url, {**led, "status": "done"}).context["page"].paginator.count == u.done, u.unit
 
@@ -312,3 +312,25 @@ def test_it_keeps_a_county_to_its_own_figures(client, users, ledger, other_count
     assert response.context["totals"].tasks == Task.objects.filter(region=users["office"].region).count()
     assert response.context["regions"] == []
     assert "青山县" not in response.content.decode()
+
+
+def test_it_shows_one_plan_year_at_a_time(client, users, county, ledger) -> None:
+    from django.utils import timezone
+
+    from luoshi.plans.services import import_document, publish_plan
+
+    this_year, future = ledger["plan"].year, timezone.localdate().year + 1
+    speech = f"在清水县{future}年经济工作会议上的讲话\n同志们：\n一、{future}年重点工作\n县发改局要在6月底前完成项目储备。\n"
+    later = publish_plan(
+        import_document(county["region"], "明年.txt", speech.encode(), users["office"]), users["office"]
+    )
+    assert later.year == future
+    client.force_login(users["office"])
+    url = reverse("dashboard:index")
+    # by default the latest year not in the future: next year's ledger, published early, waits
+    assert client.get(url).context["year"] == this_year
+    shown = {y: client.get(url, {"year": y}).context["totals"].tasks for y in (this_year, future)}
+    assert shown == {this_year: ledger["plan"].tasks.count(), future: 1}
+    # and the ledger the cards link to counts the same year's tasks
+    ledger_url = client.get(url, {"year": future}).context["ledger_url"]
+    assert client.get(ledger_url).context["page"].paginator.count == 1

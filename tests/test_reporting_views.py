@@ -610,3 +610,23 @@ def test_it_keeps_the_query_count_of_pending_independent_of_the_number_of_report
     add(10)
     assert count() == few
     assert len(client.get(reverse("reporting:pending")).context["reports"]) == 12
+
+
+def test_it_waits_for_a_ledger_published_ahead_of_its_year(client, users, county):
+    from django.utils import timezone
+
+    from luoshi.plans.services import import_document, publish_plan
+
+    future = timezone.localdate().year + 1
+    speech = f"在清水县{future}年经济工作会议上的讲话\n同志们：\n一、{future}年重点工作\n县发改局要在6月底前完成项目储备。\n"
+    plan = publish_plan(
+        import_document(county["region"], "明年.txt", speech.encode(), users["office"]), users["office"]
+    )
+    task = plan.tasks.get()
+    client.force_login(users["fgj"])
+    page = client.get(reverse("reporting:mine"))
+    assert task.pk not in pks(page.context["due"]) and task.pk in pks(page.context["others"])
+    response = client.get(reverse("reporting:report", kwargs={"pk": task.pk}))
+    assert response.status_code == 403 and f"{future} 年起才能填报" in response.content.decode()
+    with pytest.raises(NotAllowed):
+        submit_report(task, users["fgj"], ReportInput(text="提前填报", percent=5, values={}))

@@ -1,7 +1,8 @@
 """The dashboard's figures, computed with a fixed number of aggregate queries whatever the number of
 tasks and reports (the dashboard must stay fast at a city's scale: 40,000 tasks, 480,000 reports).
 
-Definitions (shown on the page as well):
+Definitions (shown on the page as well), for the published plans of one year (the current year's by
+default, see dashboard/views.py):
 - tasks, done, colour counts: published tasks in scope, by their stored status and warning colour —
   the same numbers the ledger list shows for the same filters;
 - completion rate: done / tasks;
@@ -192,6 +193,7 @@ def unit_figures(
     units: QuerySet[Unit],
     today: date,
     recent: int | None = RECENT_PERIODS,
+    year: int | None = None,
 ) -> list[UnitFigures]:
     """Per lead unit: tasks led, done, report periods due and reported on time. Four queries.
 
@@ -203,8 +205,11 @@ def unit_figures(
     weekly ones): over the lead assignments for the periods due, over the lead units' standing
     reports for the on-time ones. Queries and rows returned depend on units and periods, never on
     the number of tasks or reports. `recent`: only the last so many complete periods (the
-    dashboard's default); None: every period of the plan year so far."""
+    dashboard's default); None: every period of the plan year so far. `year`: the plans of that
+    year only (`tasks` are filtered the same way)."""
     scope = Q(task__region_id__in=region_ids, task__plan__status=Plan.Status.PUBLISHED)
+    if year is not None:
+        scope &= Q(task__plan__year=year)
     periods, narrow = periods_in_scope(tasks, today, recent)
     due = {f"due_{i}": Count("pk", filter=p.owed(narrow)) for i, p in enumerate(periods)}
     placeholder = Unit()

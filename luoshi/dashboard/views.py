@@ -5,6 +5,8 @@ the number of queries does not grow with the number of tasks or reports."""
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.contrib.auth.decorators import login_required
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
@@ -21,7 +23,7 @@ from luoshi.dashboard.figures import (
     totals_by_region,
     unit_figures,
 )
-from luoshi.ledger.models import Assignment, Task
+from luoshi.ledger.models import Assignment, Plan, Task
 from luoshi.org.access import can_manage, region_ids, tasks_for, units_for
 from luoshi.org.models import Region
 
@@ -30,14 +32,37 @@ CHART_UNITS = 20
 SORTS = {"reporting": "on_time_rate", "completion": "completion"}
 
 
+def plan_years(regions: list[int]) -> list[int]:
+    """The years of the published plans of these regions, latest first."""
+    return list(
+        Plan.objects.filter(region_id__in=regions, status=Plan.Status.PUBLISHED)
+        .order_by("-year")
+        .values_list("year", flat=True)
+        .distinct()
+    )
+
+
+def _year(asked: str | None, years: list[int], today: date) -> int:
+    """The year asked for if it has a ledger; else this year's, else the latest before it, else the
+    latest of all (a January day before this year's ledger is published shows last year's)."""
+    if asked and asked.isdigit() and int(asked) in years:
+        return int(asked)
+    past = [y for y in years if y <= today.year]
+    return (past or years or [today.year])[0]
+
+
 @login_required
 def index(request: HttpRequest) -> HttpResponse:
     user = request.user
     if user.is_unit and not user.is_superuser:
         return redirect("reporting:mine")
     today = timezone.localdate()
-    # for the office and leaders, tasks_for is every published task of their regions
+    # for the office and leaders, tasks_for is every published task of their regions; the figures
+    # are of one plan year at a time, two years' ledgers added together mean nothing
     tasks, regions_in_scope = tasks_for(user), region_ids(user)
+    years = plan_years(regions_in_scope)
+    year = _year(request.GET.get("year"), years, today)
+    tasks = tasks.filter(plan__year=year)
 
     regions = totals_by_region(tasks, today)
     totals = Totals(region_name=user.region.name if user.region else "")
@@ -66,7 +91,7 @@ def index(request: HttpRequest) -> HttpResponse:
         sort = "reporting"
     span = "year" if request.GET.get("span") == "year" else "recent"
     recent = None if span == "year" else RECENT_PERIODS
-    figures = unit_figures(tasks, regions_in_scope, units_for(user), today, recent)
+    figures = unit_figures(tasks, regions_in_scope, units_for(user), today, recent, year=year)
     units = sort_units(figures, SORTS[sort])
 
     labels = dict(Task.Colour.choices)
@@ -96,8 +121,10 @@ def index(request: HttpRequest) -> HttpResponse:
         "chart": chart,
         "chart_units": CHART_UNITS,
         "may_notice": can_manage(user),
-        # reversed once here rather than once per row of the tables
-        "ledger_url": reverse("ledger:list"),
+        "year": year,
+        "years": years,
+        # reversed once here rather than once per row of the tables; the ledger shows the same year
+        "ledger_url": f"{reverse('ledger:list')}?year={year}",
         "notice_url": reverse("supervision:new_notice"),
     }
     return render(request, "dashboard/index.html", context)

@@ -54,6 +54,9 @@ class LedgerFilterForm(forms.Form):
     stale bookmark still shows the list with what is left."""
 
     q = forms.CharField(label=_("搜索"), required=False, max_length=100)
+    year = forms.TypedChoiceField(
+        label=_("年度"), coerce=int, required=False, empty_value=None, widget=QuickSelect
+    )
     plan = forms.ModelChoiceField(
         label=_("计划"),
         queryset=Plan.objects.none(),
@@ -117,6 +120,10 @@ class LedgerFilterForm(forms.Form):
         self.fields["unit"].queryset = units
         self.fields["leader"].queryset = leaders
         self.fields["section"].choices = _section_choices(plans)
+        years = sorted({p.year for p in plans}, reverse=True)
+        self.fields["year"].choices = [("", _("全部年度")), *((y, str(y)) for y in years)]
+        # a plan is known by its year too: two counties' or two years' plans may share a title
+        self.fields["plan"].label_from_instance = lambda p: f"{p.year} · {p.title}"
         windows = [("", _("全部时限")), (OVERDUE, _("已超期"))]
         windows += [(str(n), _("%(n)d天内到期") % {"n": n}) for n in DUE_WINDOWS]
         typed = (data or {}).get("due", "")
@@ -148,19 +155,21 @@ def _section_choices(plans: QuerySet[Plan]) -> list[tuple[Any, Any]]:
     sections = (
         Section.objects.filter(plan__in=plans)
         .select_related("plan")
-        .only("id", "level", "marker", "title", "plan__id", "plan__title")
+        .only("id", "level", "marker", "title", "plan__id", "plan__title", "plan__year")
         .order_by("plan_id", "order")
     )
     for s in sections:
         label = f"{s.marker}{s.title}"
         if s.level > 1:
             label = "\u3000" + label
-        groups.setdefault(s.plan_id, (s.plan.title, []))[1].append((s.pk, label))
+        groups.setdefault(s.plan_id, (f"{s.plan.year} · {s.plan.title}", []))[1].append((s.pk, label))
     return [("", _("全部部分")), *groups.values()]
 
 
 def filter_tasks(tasks: QuerySet[Task], filters: dict[str, Any], today: date) -> QuerySet[Task]:
     """Narrow a (scoped) task queryset by the ledger's filters; `colour` is applied only if given."""
+    if year := filters.get("year"):
+        tasks = tasks.filter(plan__year=year)
     if plan := filters.get("plan"):
         tasks = tasks.filter(plan=plan)
     if section := filters.get("section"):

@@ -20,7 +20,7 @@ from luoshi.ledger.services import NotAllowed, audit, refresh_colour
 from luoshi.org.access import can_manage, tasks_for
 from luoshi.org.models import User
 from luoshi.reporting.models import Attachment, ProgressReport, ReportValue, WorkbookPreview
-from luoshi.supervision.warnings import period_start, previous_period
+from luoshi.supervision.warnings import first_period, period_start, previous_period
 
 # The first bytes each allowed type must start with, so a program renamed to .pdf is refused too.
 # .txt has no signature; it only has to be text, checked below.
@@ -70,9 +70,13 @@ def check_attachment(upload: UploadedFile) -> None:
 
 
 def report_periods(task: Task, today: date | None = None) -> list[date]:
-    """The periods a unit may report on today: this one, and the last one (a late report)."""
+    """The periods a unit may report on today: this one, and the last one (a late report); none
+    before the first period of the task's plan year."""
     today = today or timezone.localdate()
-    return [period_start(task.schedule, today), previous_period(task.schedule, today)]
+    first = first_period(task.schedule, task.plan.year)
+    return [
+        p for p in (period_start(task.schedule, today), previous_period(task.schedule, today)) if p >= first
+    ]
 
 
 @transaction.atomic
@@ -101,7 +105,12 @@ def submit_report(
     )
     if set(data.values) - set(names):
         raise NotAllowed(_("指标不属于该任务。"))
-    if period is not None and period not in report_periods(task):
+    periods = report_periods(task)
+    if not periods:
+        raise NotAllowed(
+            _("该任务属于 %(year)d 年计划，%(year)d 年起才能填报进展。") % {"year": task.plan.year}
+        )
+    if period is not None and period not in periods:
         raise NotAllowed(_("只能填报本期或上一期的进展。"))
     # one report at a time per task, so the figures are settled from every report that stands
     task = Task.objects.select_for_update().get(pk=task.pk)

@@ -128,7 +128,7 @@ def _mine_rows(user: User, today: date) -> list[dict]:
     }
     missing_lead, missing_cooperate = _("未填报"), _("未填报（配合单位可选）")
     rows = []
-    for t in _my_tasks(user).values(*_ROW_FIELDS, "my_role"):
+    for t in _my_tasks(user).values(*_ROW_FIELDS, "my_role", "plan__year"):
         weekly = t["schedule"] == Task.Schedule.WEEKLY
         status, comment = reports.get((t["id"], week if weekly else month), (None, ""))
         lead = t["my_role"] == Assignment.Role.LEAD
@@ -156,7 +156,11 @@ def _mine_rows(user: User, today: date) -> list[dict]:
                 "report_comment": comment if status == ProgressReport.Status.RETURNED else "",
                 # the lead owes a report this period: none yet, or the one it sent was returned;
                 # cooperating units may report but are not chased, the lead reports for the task
-                "due": lead and not done and status in (None, ProgressReport.Status.RETURNED),
+                # and not before its plan's year: a ledger published ahead of time waits for January
+                "due": lead
+                and not done
+                and status in (None, ProgressReport.Status.RETURNED)
+                and t["plan__year"] <= today.year,
                 "deadline_sort": t["deadline"] or date.max,
                 "number": t["number"],
             }
@@ -202,14 +206,19 @@ def report(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied(_("只能填报本单位承担的任务。"))
     outputs = list(task.outputs.all())
     today = timezone.localdate()
-    this_period, last_period = report_periods(task, today)
+    allowed = report_periods(task, today)
+    if not allowed:
+        raise PermissionDenied(
+            _("该任务属于 %(year)d 年计划，%(year)d 年起才能填报进展。") % {"year": task.plan.year}
+        )
     mine_reports = ProgressReport.objects.filter(task=task, unit_id=user.unit_id)
     last = mine_reports.order_by("-submitted_at", "-id").first()
     # a late report for last period is offered while last period has none that stands
-    late_ok = last_period >= date(task.plan.year, 1, 1) and not (
-        mine_reports.filter(period=last_period).exclude(status=ProgressReport.Status.RETURNED).exists()
-    )
-    periods = [this_period, last_period] if late_ok else [this_period]
+    periods = allowed[:1] + [
+        p
+        for p in allowed[1:]
+        if not mine_reports.filter(period=p).exclude(status=ProgressReport.Status.RETURNED).exists()
+    ]
     context = {
         "task": task,
         "last": last,
