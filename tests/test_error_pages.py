@@ -35,7 +35,7 @@ def test_it_explains_an_expired_form_instead_of_a_csrf_failure(users):
     response = browser.post(reverse("logout"))
     body = response.content.decode()
     assert response.status_code == 403
-    assert "页面已过期" in body and "CSRF" not in body
+    assert "页面已过期" in body and "CSRF验证失败" not in body and "DEBUG" not in body
 
 
 def test_it_shows_the_language_choices_each_in_its_own_words(client, users):
