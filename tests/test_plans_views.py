@@ -132,7 +132,7 @@ def test_it_imports_a_speech_into_a_draft_with_units_matched_through_aliases(
     [
         ("空白.txt", b"", "文件是空的"),
         ("旧文档.doc", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600, "不支持旧版 Word 文档"),
-        ("图片.txt", bytes(range(256)) * 8, "二进制文件"),
+        ("图片.txt", bytes(range(256)) * 8, "这不是文本文件"),
         ("便条.txt", "今天天气很好，大家注意休息。\n".encode(), "没有识别出任何任务"),
     ],
     ids=["empty", "doc", "binary", "no-tasks"],
@@ -519,3 +519,13 @@ def test_it_refuses_a_file_with_more_tasks_than_a_speech_has(office, settings) -
 def test_it_titles_a_plan_with_the_documents_own_title(office) -> None:
     _upload(office, "wenjian-01.txt", SPEECH.encode("utf-8"))
     assert Plan.objects.get().title == "在清水县2025年经济工作会议上的讲话"
+
+
+def test_it_says_why_a_file_is_refused_in_the_readers_language(office) -> None:
+    from django.conf import settings
+
+    office.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    response = _upload(office, "旧文档.wps", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600)
+    body = response.content.decode()
+    assert "WPS document (.wps) is not supported" in body and "save it as .docx or .txt" in body
+    assert "不支持" not in body

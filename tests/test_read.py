@@ -42,6 +42,9 @@ ENCODED = [
     ("gbk-crlf", _crlf(SPEECH).encode("gbk")),
     ("gb2312-cr", SPEECH.replace("\n", "\r").encode("gb18030")),
     ("utf-16-bom", SPEECH.encode("utf-16")),
+    # saved as "Unicode" by a tool that writes no byte-order mark
+    ("utf-16-le-no-bom", SPEECH.encode("utf-16-le")),
+    ("utf-16-be-no-bom", SPEECH.encode("utf-16-be")),
 ]
 
 
@@ -362,6 +365,7 @@ def _empty_docx() -> bytes:
     return _docx_bytes(document)
 
 
+REASONS = {"empty", "binary", "encoding", "legacy", "invalid_docx", "too_large", "unreadable"}
 OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 SAVE_AS = ("另存为", ".docx", ".txt")
 
@@ -410,6 +414,8 @@ def test_it_refuses_with_a_chinese_reason(label, name, data, words):
         assert word in message
     assert name in message
     assert "\n" not in message
+    # the same, as a reason a web page can put into its reader's language
+    assert refused.value.reason in REASONS and refused.value.params["name"] == name
 
 
 @pytest.mark.parametrize("label, name, data, words", REFUSALS, ids=[r[0] for r in REFUSALS])

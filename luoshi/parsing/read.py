@@ -19,7 +19,14 @@ MAX_UNPACKED = 40 * MAX_BYTES  # a .docx that inflates beyond this is refused (z
 
 
 class InputRefused(Exception):
-    """The file cannot be read as a speech or report; the message says why, for the user."""
+    """The file cannot be read as a speech or report; the message says why, for the user, in Chinese
+    with the gist in English (the command line shows it as is). `reason` and `params` say the same
+    for a caller that puts it into the reader's own language (the web pages)."""
+
+    def __init__(self, message: str, reason: str = "", **params: object) -> None:
+        super().__init__(message)
+        self.reason = reason
+        self.params = params
 
 
 _SAVE_AS = "请在 Word 或 WPS 中另存为 .docx 或 .txt 后再导入 (save it as .docx or .txt)"
@@ -31,7 +38,8 @@ _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 
 def _too_large(name: str) -> InputRefused:
-    return InputRefused(f"{name}: 文件超过 {MAX_BYTES // 1024 // 1024} MB (file too large)")
+    mb = MAX_BYTES // 1024 // 1024
+    return InputRefused(f"{name}: 文件超过 {mb} MB (file too large)", "too_large", name=name, mb=mb)
 
 
 def read_path(path: str | Path) -> str:
@@ -39,16 +47,24 @@ def read_path(path: str | Path) -> str:
     try:
         size = path.stat().st_size
     except OSError as exc:
-        raise InputRefused(f"{path.name}: 无法打开文件 (cannot open: {exc.strerror})") from None
+        raise InputRefused(
+            f"{path.name}: 无法打开文件 (cannot open: {exc.strerror})", "unreadable", name=path.name
+        ) from None
     if path.is_dir():
-        raise InputRefused(f"{path.name}: 无法读取，这是文件夹而不是文件 (a directory, not a file)")
+        raise InputRefused(
+            f"{path.name}: 无法读取，这是文件夹而不是文件 (a directory, not a file)",
+            "unreadable",
+            name=path.name,
+        )
     if size > MAX_BYTES:
         raise _too_large(path.name)
     try:
         with path.open("rb") as f:
             data = f.read(MAX_BYTES + 1)  # a pipe or device has no size to check beforehand
     except OSError as exc:
-        raise InputRefused(f"{path.name}: 无法读取文件 (cannot read: {exc.strerror})") from None
+        raise InputRefused(
+            f"{path.name}: 无法读取文件 (cannot read: {exc.strerror})", "unreadable", name=path.name
+        ) from None
     return read_bytes(data, path.name)
 
 
@@ -59,30 +75,35 @@ def read_bytes(data: bytes, name: str) -> str:
         raise _too_large(name)
     if suffix in _LEGACY or data[:8] == _OLE or data[:5] == b"%PDF-" or data[:5] == b"{\\rtf":
         if data[:5] == b"%PDF-":
-            kind = _LEGACY[".pdf"]
+            kind = ".pdf"
         elif data[:5] == b"{\\rtf":
-            kind = _LEGACY[".rtf"]
+            kind = ".rtf"
         else:
-            kind = _LEGACY.get(suffix, "旧版 Word 文档或加密文档")
-        raise InputRefused(f"{name}: 不支持{kind}，{_SAVE_AS}")
+            kind = suffix if suffix in _LEGACY else ".doc"
+        label = _LEGACY[kind] if suffix in _LEGACY or kind != ".doc" else "旧版 Word 文档或加密文档"
+        raise InputRefused(f"{name}: 不支持{label}，{_SAVE_AS}", "legacy", name=name, kind=kind)
     if not data.strip():
-        raise InputRefused(f"{name}: 文件是空的 (the file is empty)")
+        raise InputRefused(f"{name}: 文件是空的 (the file is empty)", "empty", name=name)
     is_docx = suffix == ".docx" or data[:4] == b"PK\x03\x04"
     text = _docx_text(data, name) if is_docx else _decode(data, name)
     text = text.lstrip("\ufeff").removesuffix("\x1a").replace("\r\n", "\n").translate(_LINE_BREAKS)
     if not text:
-        raise InputRefused(f"{name}: 文件是空的 (the file is empty)")
+        raise InputRefused(f"{name}: 文件是空的 (the file is empty)", "empty", name=name)
     if not text.strip():
-        raise InputRefused(f"{name}: 文件中没有文字，只有空白 (no text in the file)")
+        raise InputRefused(f"{name}: 文件中没有文字，只有空白 (no text in the file)", "empty", name=name)
     return text
 
 
 def _binary(name: str) -> InputRefused:
-    return InputRefused(f"{name}: 这是二进制文件，不是文本 (binary file, not text); {_SAVE_AS}")
+    return InputRefused(
+        f"{name}: 这是二进制文件，不是文本 (binary file, not text); {_SAVE_AS}", "binary", name=name
+    )
 
 
 def _unknown_encoding(name: str) -> InputRefused:
-    return InputRefused(f"{name}: 无法识别文字编码，请保存为 UTF-8 或 GB18030 文本 (unknown encoding)")
+    return InputRefused(
+        f"{name}: 无法识别文字编码，请保存为 UTF-8 或 GB18030 文本 (unknown encoding)", "encoding", name=name
+    )
 
 
 def _decode(data: bytes, name: str) -> str:
@@ -95,7 +116,12 @@ def _decode(data: bytes, name: str) -> str:
             raise _binary(name)
         return text
     if b"\x00" in data:
-        raise _binary(name)
+        # UTF-16 saved without a BOM: ASCII characters carry a zero byte; accepted only when it reads
+        # as Chinese prose, so a binary file is still called one
+        text = _utf16_without_bom(data)
+        if text is None:
+            raise _binary(name)
+        return text
     text = _utf8(data)
     if text is not None and data[:3] != b"\xef\xbb\xbf" and _reads_better_as_gb18030(text, data):
         text = None
@@ -109,6 +135,20 @@ def _decode(data: bytes, name: str) -> str:
     if not _looks_like_text(text):
         raise _binary(name)
     return text
+
+
+def _utf16_without_bom(data: bytes) -> str | None:
+    if len(data) % 2:
+        return None
+    for encoding in ("utf-16-le", "utf-16-be"):
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        has_han = sum(1 for c in text[:20000] if "\u4e00" <= c <= "\u9fff") >= 20
+        if has_han and _looks_like_text(text, private_use=True) and _plausible_chinese(text):
+            return text
+    return None
 
 
 def _reads_better_as_gb18030(text: str, data: bytes) -> bool:
@@ -177,20 +217,21 @@ def _docx_text(data: bytes, name: str) -> str:
     try:
         import docx  # python-docx
     except ImportError as exc:  # pragma: no cover - a broken installation
-        raise InputRefused(f"{name}: 缺少 python-docx，无法读取 .docx") from exc
+        raise InputRefused(f"{name}: 缺少 python-docx，无法读取 .docx", "unreadable", name=name) from exc
     invalid = f"{name}: 不是有效的 .docx 文件 (not a valid .docx); {_SAVE_AS}"
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             unpacked = sum(info.file_size for info in archive.infolist())
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError):
-        raise InputRefused(invalid) from None
+        raise InputRefused(invalid, "invalid_docx", name=name) from None
     if unpacked > MAX_UNPACKED:
-        raise InputRefused(f"{name}: 解压后超过 {MAX_UNPACKED // 1024 // 1024} MB (file too large)")
+        mb = MAX_UNPACKED // 1024 // 1024
+        raise InputRefused(f"{name}: 解压后超过 {mb} MB (file too large)", "too_large", name=name, mb=mb)
     try:
         document = docx.Document(io.BytesIO(data))
         return "\n".join(_DocxReader(document).blocks())
     except Exception as exc:  # any damage inside the package: zip, XML, missing or mistyped parts
-        raise InputRefused(invalid) from exc
+        raise InputRefused(invalid, "invalid_docx", name=name) from exc
 
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"

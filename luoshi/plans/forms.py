@@ -14,13 +14,45 @@ from django.utils.translation import gettext_lazy
 from luoshi.ledger.models import Output, Task
 from luoshi.org.models import Leader, Region, Unit
 from luoshi.org.services import match_unit, suggest_units
-from luoshi.parsing.read import MAX_BYTES
+from luoshi.parsing.read import MAX_BYTES, InputRefused
 
 # how people separate several unit names in one box: 县教育局、县卫健局 / 教育局,卫健局 / 教育局 卫健局
 UNIT_SEPARATORS = re.compile(r"[、，,；;\s]+")
 # one output a line: 名称｜目标 (a full- or half-width bar, or a tab), or just 新建高标准农田3.2万亩
 _OUTPUT_SEPARATOR = re.compile(r"\s*[｜|\t]\s*")
 _FIRST_NUMBER = re.compile(r"\d+(?:\.\d+)?")
+
+
+_SAVE_AS = gettext_lazy("请在 Word 或 WPS 中另存为 .docx 或 .txt 后再导入。")
+# the parser's reasons (parsing/read.py) in words; its own message is Chinese with English in brackets
+_REFUSALS = {
+    "empty": gettext_lazy("%(name)s：文件是空的，没有文字。"),
+    "binary": gettext_lazy("%(name)s：这不是文本文件。"),
+    "encoding": gettext_lazy("%(name)s：无法识别文字编码，请保存为 UTF-8 或 GB18030 文本。"),
+    "legacy": gettext_lazy("%(name)s：不支持%(kind)s。"),
+    "invalid_docx": gettext_lazy("%(name)s：不是有效的 .docx 文件。"),
+    "too_large": gettext_lazy("%(name)s：文件超过 %(mb)s MB。"),
+    "unreadable": gettext_lazy("%(name)s：无法读取文件。"),
+}
+_NEEDS_SAVE_AS = {"binary", "legacy", "invalid_docx"}
+_KINDS = {
+    ".doc": gettext_lazy("旧版 Word 文档（.doc）"),
+    ".wps": gettext_lazy("WPS 文档（.wps）"),
+    ".pdf": gettext_lazy("PDF 文件"),
+    ".rtf": gettext_lazy("RTF 文件"),
+}
+
+
+def refusal_message(exc: InputRefused) -> str:
+    """Why a file was refused, in the reader's language."""
+    template = _REFUSALS.get(exc.reason)
+    if template is None:
+        return str(exc)  # refused by luoshi itself, in the reader's language already
+    params = {**exc.params}
+    if "kind" in params:
+        params["kind"] = _KINDS.get(params["kind"], params["kind"])
+    message = str(template) % params
+    return f"{message}{_SAVE_AS}" if exc.reason in _NEEDS_SAVE_AS else message
 
 
 class ImportForm(forms.Form):
@@ -57,10 +89,8 @@ class ImportForm(forms.Form):
         upload = self.cleaned_data["file"]
         # the same limit and wording as the parser's, checked before the upload is read into memory
         if upload.size > MAX_BYTES:
-            raise forms.ValidationError(
-                _("%(name)s: 文件超过 %(mb)d MB (file too large)")
-                % {"name": upload.name, "mb": MAX_BYTES // 1024 // 1024}
-            )
+            refused = InputRefused("", "too_large", name=upload.name, mb=MAX_BYTES // 1024 // 1024)
+            raise forms.ValidationError(refusal_message(refused))
         return upload
 
 

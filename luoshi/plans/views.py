@@ -30,7 +30,14 @@ from luoshi.org.models import Leader, Region, Unit, User
 from luoshi.org.services import alias_index, suggest_units
 from luoshi.parsing.read import InputRefused
 from luoshi.plans import services
-from luoshi.plans.forms import UNIT_SEPARATORS, ImportForm, SplitForm, TaskRowForm, output_lines
+from luoshi.plans.forms import (
+    UNIT_SEPARATORS,
+    ImportForm,
+    SplitForm,
+    TaskRowForm,
+    output_lines,
+    refusal_message,
+)
 
 # ---------------------------------------------------------------- scoping
 
@@ -113,8 +120,8 @@ def plan_import(request: HttpRequest) -> HttpResponse:
         try:
             plan = services.import_document(form.cleaned_data["region"], upload.name, upload.read(), user)
         except InputRefused as exc:
-            # the parser's sentence says what is wrong with the file; nothing was written
-            form.add_error("file", str(exc))
+            # what is wrong with the file, in the reader's language; nothing was written
+            form.add_error("file", refusal_message(exc))
         else:
             messages.success(
                 request,
