@@ -22,6 +22,20 @@ SPEECH = """在清水县2025年经济工作会议上的讲话
 
 
 @pytest.fixture(autouse=True)
+def _restore_language():
+    """The middleware activates a request's language in the test's thread; the next test expects the
+    default, whichever language this one asked for."""
+    from django.utils import translation
+
+    before = translation.get_language()
+    yield
+    if before:
+        translation.activate(before)
+    else:
+        translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def _fast_passwords(settings):
     """Real hashing costs a second per user; tests check permissions, not password strength."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -12,7 +12,6 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.urls import reverse
-from django.utils import translation
 
 from luoshi.ledger.models import Assignment, Task
 from luoshi.reporting.models import ProgressReport
@@ -36,17 +35,6 @@ CHINESE_UI = [
     "填报进展",
     "状态",
 ]
-
-
-@pytest.fixture(autouse=True)
-def _restore_language():
-    """The middleware activates the request's language in this thread; later tests expect the default."""
-    before = translation.get_language()
-    yield
-    if before:
-        translation.activate(before)
-    else:
-        translation.deactivate()
 
 
 @pytest.fixture
