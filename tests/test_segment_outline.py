@@ -402,11 +402,6 @@ def test_it_does_not_join_lines_of_text_that_is_not_hard_wrapped() -> None:
     ]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="in hard-wrapped text a word broken by the line break is not seen: "
-    "`重\\n点项目` is taken for a named project",
-)
 def test_it_reads_a_generic_word_broken_across_lines_as_generic() -> None:
     plan = parse_text(WRAPPED)
     assert [p.replace("\n", "") for p in plan.projects if "点项目" in p.replace("\n", "")] == []
@@ -427,18 +422,12 @@ _WRAPPED_UNIT = """在全县2024年经济工作会议上的讲话
 """
 
 
-@pytest.mark.xfail(
-    strict=True, reason="in hard-wrapped text a unit broken by the line break (`县发\\n改局`) is not found"
-)
 def test_it_finds_a_unit_broken_across_lines() -> None:
     plan = parse_text(_WRAPPED_UNIT)
     task = next(t for t in plan.tasks if "专项债券资金" in t.text)
     assert [u.replace("\n", "") for u in task.units] == ["县发改局"]
 
 
-@pytest.mark.xfail(
-    strict=True, reason="a page number between two lines of a hard-wrapped sentence cuts the sentence in two"
-)
 def test_it_keeps_a_sentence_whole_across_a_page_break() -> None:
     text = _WRAPPED_UNIT.replace("项\n目5个", "项\n- 3 -\n目5个")
     doc = _doc(text)

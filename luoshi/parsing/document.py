@@ -8,6 +8,7 @@ offsets are valid in the original text.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import dataclass, field
 
 _FOLD = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)}
@@ -44,6 +45,9 @@ class Paragraph:
     start: int
     end: int
     kind: str = "body"  # body | front | furniture | endnote
+    # in hard-wrapped text, the stretches inside the paragraph that are no part of its words: the
+    # line breaks with their indentation, and page furniture between two lines of one sentence
+    gaps: list[tuple[int, int]] = field(default_factory=list)
 
 
 @dataclass(slots=True)
@@ -61,6 +65,11 @@ class Heading:
 
 @dataclass(slots=True)
 class Sentence:
+    """A sentence. `text` is the source from `start` to `end`; `folded` and `plain` are its words
+    with the gaps of hard-wrapped text left out (folded to ASCII, and as written), so a word broken
+    by a line break reads whole. Components match `folded` and index both alike; `at`, `at_end`,
+    `local` and `mention` turn those indexes into offsets of the source and back."""
+
     start: int  # first character, after any heading marker
     end: int  # end, closing punctuation excluded
     paragraph: int
@@ -76,9 +85,38 @@ class Sentence:
     is_task: bool = False
     tier: str = ""
     task_reason: str = ""
+    plain: str = ""  # `folded` before folding; `text` itself when the sentence spans no gap
+    positions: list[int] | None = None  # source offset of each character of `folded`, when it does
+
+    def __post_init__(self) -> None:
+        if not self.plain:
+            self.plain = self.text
 
     def of_kind(self, kind: str) -> list[Mention]:
         return [m for m in self.mentions if m.kind == kind]
+
+    def at(self, i: int) -> int:
+        """The source offset of character `i` of `folded` (its end for `len(folded)`)."""
+        if self.positions is None:
+            return self.start + i
+        return self.positions[i] if i < len(self.positions) else self.end
+
+    def at_end(self, j: int) -> int:
+        """The source offset just after character `j - 1` of `folded`: the end of a span."""
+        if self.positions is None or j == 0:
+            return self.at(j)
+        return self.positions[j - 1] + 1
+
+    def local(self, offset: int) -> int:
+        """The index in `folded` of a source offset inside the sentence (the inverse of `at`)."""
+        if self.positions is None:
+            return offset - self.start
+        return bisect_left(self.positions, offset)
+
+    def mention(self, kind: str, i: int, j: int, data: dict | None = None) -> Mention:
+        """A fact found at `folded[i:j]`, with its span and text in the source."""
+        start, end = self.at(i), self.at_end(j)
+        return Mention(kind, start, end, self.text[start - self.start : end - self.start], data or {})
 
 
 @dataclass

@@ -16,7 +16,8 @@ from .lexicon import alternation, pattern_alternation, words
 _NUMERALS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
 _CN = "[一二三四五六七八九十]{1,3}"
 
-_LEVEL1 = re.compile(rf"({_CN})[、.]\s*|第({_CN})[,、:]\s*|第({_CN})部分\s*")
+# 第一部分 is no level-1 heading (ANNOTATION.md): it heads an unnumbered part, see [part_heading]
+_LEVEL1 = re.compile(rf"({_CN})[、.]\s*|第({_CN})[,、:]\s*")
 _LEVEL2 = re.compile(rf"\(({_CN})\)[、.]?\s*")
 _ENUMERATION = re.compile(pattern_alternation(words("structure", "enumeration")))
 _PART = re.compile(pattern_alternation(words("structure", "part_heading")))
@@ -49,19 +50,26 @@ def _match_heading(sentence: Sentence) -> tuple[int, int, str, int] | None:
     """(level, number, marker, marker length) when the sentence opens with a heading marker."""
     m = _LEVEL1.match(sentence.folded)
     if m:
-        numeral = m.group(1) or m.group(2) or m.group(3)
-        return 1, cn_number(numeral), sentence.text[: m.end()].strip(), m.end()
+        numeral = m.group(1) or m.group(2)
+        return 1, cn_number(numeral), sentence.plain[: m.end()].strip(), m.end()
     m = _LEVEL2.match(sentence.folded)
     if m:
-        return 2, cn_number(m.group(1)), sentence.text[: m.end()].strip(), m.end()
+        return 2, cn_number(m.group(1)), sentence.plain[: m.end()].strip(), m.end()
     return None
 
 
 def _title(sentence: Sentence, offset: int) -> str:
-    text = sentence.text[offset:]
+    end = len(sentence.plain)
     stop = _TITLE_END.search(sentence.folded, offset)
     if stop:
-        text = sentence.text[offset : stop.start()]
+        end = stop.start()
+    if sentence.positions is not None:
+        # nor past the end of its line, which in hard-wrapped text is a gap in the words
+        end = next(
+            (i + 1 for i in range(offset, end - 1) if sentence.positions[i + 1] != sentence.positions[i] + 1),
+            end,
+        )
+    text = sentence.plain[offset:end]
     return text.rstrip(_TRAILING).strip()
 
 
@@ -95,7 +103,7 @@ def find_headings(doc: Document) -> None:
                     title=_title(sentence, length),
                     start=sentence.start,
                     end=sentence.end,
-                    title_start=sentence.start + length,
+                    title_start=sentence.at(length),
                     parent=current1 if level == 2 else None,
                 )
                 headings.append(heading)
@@ -108,7 +116,7 @@ def find_headings(doc: Document) -> None:
                     resumed = None
                 continue
         if sentence.paragraph_lead and _is_part_heading(doc, sentence):
-            heading = Heading(0, "", 0, sentence.text.strip(), sentence.start, sentence.end, sentence.start)
+            heading = Heading(0, "", 0, sentence.plain.strip(), sentence.start, sentence.end, sentence.start)
             headings.append(heading)
             sentence.heading = heading
             resumed = expected[1] if expected[1] > 1 else None
@@ -126,7 +134,7 @@ def _short_line(doc: Document, sentence: Sentence) -> bool:
 
 def _is_part_heading(doc: Document, sentence: Sentence) -> bool:
     para = doc.paragraphs[sentence.paragraph]
-    if para.end - para.start != sentence.end - sentence.start or len(sentence.text) > 24:
+    if para.end - para.start != sentence.end - sentence.start or len(sentence.plain) > 24:
         return False
     return bool(_PART.fullmatch(sentence.folded))
 
@@ -136,7 +144,7 @@ def find_enumerations(doc: Document) -> None:
         if sentence.heading is None:
             m = _ENUMERATION.match(sentence.folded)
             if m:
-                sentence.enumeration = sentence.text[: m.end()]
+                sentence.enumeration = sentence.plain[: m.end()]
 
 
 def _role_from_words(title: str) -> str | None:

@@ -9,6 +9,7 @@ kind so later components can skip them.
 from __future__ import annotations
 
 import re
+import statistics
 
 from .document import Document, Paragraph, Sentence
 from .lexicon import pattern_alternation, words
@@ -24,6 +25,7 @@ _ENDNOTES = re.compile(pattern_alternation(words("structure", "endnotes")))
 _BYLINE = re.compile(pattern_alternation(words("structure", "byline")))
 _STARTS_NUMBERED = re.compile(pattern_alternation(words("structure", "line_start_marker")))
 _LINE_END_OK = "。!?:;…”’)》」』】"
+_MARGIN_SHARE = 0.8
 
 
 def _lines(doc: Document) -> list[tuple[int, int]]:
@@ -74,9 +76,15 @@ def _front_matter(doc: Document, lines: list[tuple[int, int]]) -> int:
 def split_paragraphs(doc: Document) -> None:
     lines = _lines(doc)
     wrapped = _is_hard_wrapped(doc, lines)
+    # a wrapped line runs to the right margin; one that stops well short of it ends its paragraph
+    # (a heading, a paragraph's last line), whether or not it ends with a stop
+    full_line = _MARGIN_SHARE * statistics.median(e - s for s, e in lines) if wrapped else 0
     paragraphs: list[Paragraph] = []
     front = _front_matter(doc, lines)
     in_endnotes = False
+    # in hard-wrapped text the body paragraph a line may continue, across page furniture between
+    open_body: Paragraph | None = None
+    last_line_start = last_line_end = 0
     for i, (s, e) in enumerate(lines):
         line = doc.folded[s:e]
         if _FURNITURE.fullmatch(line):
@@ -90,18 +98,21 @@ def split_paragraphs(doc: Document) -> None:
         if in_endnotes:
             paragraphs.append(Paragraph(s, e, "endnote"))
             continue
-        prev = paragraphs[-1] if paragraphs else None
         if (
             wrapped
-            and prev is not None
-            and prev.kind == "body"
-            and doc.folded[prev.end - 1] not in _LINE_END_OK
-            and prev.end - prev.start >= 15
+            and open_body is not None
+            and doc.folded[last_line_end - 1] not in _LINE_END_OK
+            and last_line_end - last_line_start >= max(15, full_line)
             and not _STARTS_NUMBERED.match(line)
         ):
-            prev.end = e
+            # the line break (and a page number standing in it) is no part of the sentence
+            open_body.gaps.append((last_line_end, s))
+            open_body.end = e
+            last_line_start, last_line_end = s, e
             continue
-        paragraphs.append(Paragraph(s, e, "body"))
+        open_body = Paragraph(s, e, "body")
+        paragraphs.append(open_body)
+        last_line_start, last_line_end = s, e
     doc.paragraphs = paragraphs
 
 
@@ -124,12 +135,25 @@ def _inside_pairs(text: str) -> list[bool]:
     return inside
 
 
+def _words(doc: Document, para: Paragraph) -> tuple[str, list[int] | None]:
+    """The paragraph's folded text without its gaps, and the source offset of each character (None
+    when it has no gaps: then the offsets are plain arithmetic)."""
+    if not para.gaps:
+        return doc.folded[para.start : para.end], None
+    pieces, positions, cursor = [], [], para.start
+    for gap_start, gap_end in [*para.gaps, (para.end, para.end)]:
+        pieces.append(doc.folded[cursor:gap_start])
+        positions.extend(range(cursor, gap_start))
+        cursor = gap_end
+    return "".join(pieces), positions
+
+
 def split_sentences(doc: Document) -> None:
     sentences: list[Sentence] = []
     for p_index, para in enumerate(doc.paragraphs):
         if para.kind != "body":
             continue
-        folded = doc.folded[para.start : para.end]
+        folded, positions = _words(doc, para)
         inside = _inside_pairs(folded)
         start = 0
         first = True
@@ -142,29 +166,50 @@ def split_sentences(doc: Document) -> None:
                 # a run of terminals (`！？`, `。”` is handled by the pairs) closes one sentence
                 while i + 1 < n and folded[i + 1] in _TERMINALS:
                     i += 1
-                _add(doc, sentences, para.start + start, para.start + end, p_index, first)
+                _add(doc, sentences, para, folded, positions, start, end, p_index, first)
                 first = False
                 start = i + 1
             i += 1
         if start < n:
-            _add(doc, sentences, para.start + start, para.end, p_index, first)
+            _add(doc, sentences, para, folded, positions, start, n, p_index, first)
     doc.sentences = sentences
 
 
-def _add(doc: Document, out: list[Sentence], start: int, end: int, paragraph: int, lead: bool) -> None:
-    while start < end and (doc.text[start] in _SPACE or doc.text[start] == "\n"):
+def _add(
+    doc: Document,
+    out: list[Sentence],
+    para: Paragraph,
+    folded: str,
+    positions: list[int] | None,
+    start: int,
+    end: int,
+    paragraph: int,
+    lead: bool,
+) -> None:
+    """A sentence of `folded[start:end]` (indexes into the paragraph's words), spaces trimmed."""
+    while start < end and (folded[start] in _SPACE or folded[start] == "\n"):
         start += 1
-    while end > start and (doc.text[end - 1] in _SPACE or doc.text[end - 1] == "\n"):
+    while end > start and (folded[end - 1] in _SPACE or folded[end - 1] == "\n"):
         end -= 1
     if end <= start:
         return
+    if positions is None:
+        source_start, source_end, own = para.start + start, para.start + end, None
+    else:
+        source_start, source_end = positions[start], positions[end - 1] + 1
+        own = positions[start:end]
+        if own[-1] - own[0] == end - start - 1:
+            own = None  # no gap inside this sentence
+    words = folded[start:end]
     out.append(
         Sentence(
-            start=start,
-            end=end,
+            start=source_start,
+            end=source_end,
             paragraph=paragraph,
-            text=doc.text[start:end],
-            folded=doc.folded[start:end],
+            text=doc.text[source_start:source_end],
+            folded=words if own is not None else doc.folded[source_start:source_end],
             paragraph_lead=lead,
+            plain="".join(doc.text[p] for p in own) if own is not None else "",
+            positions=own,
         )
     )

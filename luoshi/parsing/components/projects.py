@@ -85,7 +85,7 @@ def _clause_start(folded: str, end: int) -> int:
 
 
 def _mention(sentence: Sentence, start: int, end: int) -> Mention:
-    return Mention("project", sentence.start + start, sentence.start + end, sentence.text[start:end])
+    return sentence.mention("project", start, end)
 
 
 def _list_items(sentence: Sentence, m: re.Match) -> list[Mention]:
@@ -128,7 +128,7 @@ def find_projects(sentence: Sentence) -> list[Mention]:
         # 恐龙科普等旅游项目: a list's label, its items named before 等
         if "等" in name or not _long_enough(name) or not _is_named(name):
             continue
-        if any(p.start <= sentence.start + start and sentence.start + end <= p.end for p in out):
+        if any(p.start <= sentence.at(start) and sentence.at_end(end) <= p.end for p in out):
             continue
         out.append(_mention(sentence, start, end))
         last_end = end
@@ -153,18 +153,17 @@ def _split_pairs(sentence: Sentence, found: list[Mention]) -> list[Mention]:
     are one name."""
     out = []
     for m in found:
-        local = sentence.folded[m.start - sentence.start : m.end - sentence.start]
+        first, last = sentence.local(m.start), sentence.local(m.end)
+        local = sentence.folded[first:last]
         shared_tail = bool(_WORK_END.search(local))
         cut = 0
         for j in _JOIN.finditer(local):
             left = _END_AT.search(local, 0, j.start())
             complete = left and (_WORK_END.search(local, 0, j.start()) or not shared_tail)
             if complete and j.start() - cut >= 4 and len(local) - j.end() >= 4:
-                out.append(
-                    _mention(sentence, m.start - sentence.start + cut, m.start - sentence.start + j.start())
-                )
+                out.append(_mention(sentence, first + cut, first + j.start()))
                 cut = j.end()
-        out.append(_mention(sentence, m.start - sentence.start + cut, m.end - sentence.start))
+        out.append(_mention(sentence, first + cut, last))
     return out
 
 
@@ -172,7 +171,7 @@ def _acting(sentence: Sentence, m: Mention) -> bool:
     """A facility that heads a clause and acts (`县政务服务中心要推行…`) or earns a rating
     (`县人民医院成功创建三级甲等医院`) is a unit, not a project; one whose clause is about its own building
     (`滨江实验学校要在8月底前建成`) is a project."""
-    end = m.end - sentence.start
+    end = sentence.local(m.end)
     if _RATED.match(sentence.folded, end):
         return True
     if not _ACTS.match(sentence.folded, end):

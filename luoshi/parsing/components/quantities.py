@@ -58,11 +58,10 @@ def find_quantities(sentence: Sentence) -> list[Mention]:
         if _BASELINE_BEFORE.search(folded, max(0, start - 14), start) and _BASELINE_AFTER.match(folded, end):
             continue
         found.append(
-            Mention(
+            sentence.mention(
                 "quantity",
-                sentence.start + start,
-                sentence.start + end,
-                sentence.text[start:end],
+                start,
+                end,
                 {
                     "unit": folded[m.end("num") if m.group("num") else m.end("cn") : end],
                     "placeholder": bool(_PLACEHOLDER.search(num)),

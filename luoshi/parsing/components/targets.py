@@ -152,7 +152,7 @@ def _period(folded: str, year: int, start: int = 0, end: int | None = None) -> s
 
 
 def _target(sentence: Sentence, start: int, end: int, **data) -> Mention:
-    return Mention("target", sentence.start + start, sentence.start + end, sentence.text[start:end], data)
+    return sentence.mention("target", start, end, data)
 
 
 def find_targets(sentence: Sentence, year: int) -> list[Mention]:
@@ -165,7 +165,7 @@ def find_targets(sentence: Sentence, year: int) -> list[Mention]:
         found.extend(_list_targets(sentence, m, period))
         taken.append(m.span())
     for q in sentence.of_kind("quantity"):
-        q_start, q_end = q.start - sentence.start, q.end - sentence.start
+        q_start, q_end = sentence.local(q.start), sentence.local(q.end)
         if any(a <= q_start < b for a, b in taken):
             continue
         after = _AFTER_GOAL.match(folded, q_end)
@@ -184,7 +184,7 @@ def find_targets(sentence: Sentence, year: int) -> list[Mention]:
             indicator, clause_start = inherited
         else:
             clause_start, phrase = ind
-            indicator = sentence.text[clause_start : clause_start + len(phrase)]
+            indicator = sentence.plain[clause_start : clause_start + len(phrase)]
         unit = q.data["unit"]
         num = folded[q_start : q_end - len(unit)]
         placeholder = bool(q.data["placeholder"])
@@ -242,7 +242,7 @@ def find_targets(sentence: Sentence, year: int) -> list[Mention]:
                 sentence,
                 ind_start,
                 m.end(),
-                indicator=sentence.text[ind_start : ind_start + len(indicator)],
+                indicator=sentence.plain[ind_start : ind_start + len(indicator)],
                 measure=measure,
                 value=None,
                 placeholder=False,

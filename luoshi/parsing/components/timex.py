@@ -127,13 +127,7 @@ def find_deadline(sentence: Sentence, year: int, current: int | None = None) -> 
         candidates.append(
             (
                 rank,
-                Mention(
-                    "deadline",
-                    sentence.start + start,
-                    sentence.start + end,
-                    sentence.text[start:end],
-                    {"date": when, "placeholder": placeholder},
-                ),
+                sentence.mention("deadline", start, end, {"date": when, "placeholder": placeholder}),
             )
         )
 

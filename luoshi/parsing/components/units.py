@@ -190,11 +190,7 @@ def find_units(sentence: Sentence) -> list[Mention]:
     for start, end, kind in spans:
         if _NOT_UNIT.match(folded, start):
             continue
-        out.append(
-            Mention(
-                "unit", sentence.start + start, sentence.start + end, sentence.text[start:end], {"kind": kind}
-            )
-        )
+        out.append(sentence.mention("unit", start, end, {"kind": kind}))
     return out
 
 
@@ -224,15 +220,16 @@ def _actors(sentence: Sentence, units: list[Mention]) -> list[Mention]:
         # a run of units joined by 、和 … forms one subject
         j = i
         while j + 1 < len(units):
-            gap = folded[units[j].end - sentence.start : units[j + 1].start - sentence.start]
+            gap = folded[sentence.local(units[j].end) : sentence.local(units[j + 1].start)]
             if gap == "" or _JOINER.fullmatch(gap):
                 j += 1
             else:
                 break
         first, last = units[i], units[j]
-        before = folded[max(0, first.start - sentence.start - 8) : first.start - sentence.start]
-        after = folded[last.end - sentence.start : last.end - sentence.start + 16]
-        at_marker = first.start - sentence.start == len(sentence.enumeration)
+        head, tail = sentence.local(first.start), sentence.local(last.end)
+        before = folded[max(0, head - 8) : head]
+        after = folded[tail : tail + 16]
+        at_marker = head == len(sentence.enumeration)
         clause_start = at_marker or before[-1] in ",，;；:：。" or _ACTOR_BEFORE.search(before)
         if clause_start and not _NOT_ACTOR_BEFORE.search(before) and _ACTOR_AFTER.match(after):
             actors.extend(units[i : j + 1])
