@@ -345,6 +345,7 @@ def test_it_reads_full_width_forms_as_ascii_and_reports_them_as_written() -> Non
     assert [[q.text for q in t.quantities] for t in plan.tasks] == [["８．５％"], ["１２家"]]
     assert [(t.indicator, t.value, t.unit, t.text) for t in plan.targets] == [
         ("地区生产总值", 8.5, "%", "地区生产总值增长８．５％左右"),
+        ("规上工业企业", 12.0, "家", "规上工业企业新增１２家"),
     ]
 
 

@@ -141,6 +141,19 @@ def test_it_gives_tasks_only_from_plan_and_requirements_parts() -> None:
         ("一是稳就业。", "general", None, [], [], []),
         ("二要提单产。", "general", None, [], [], []),
         ("一要提振消费。", "general", None, [], [], []),
+        ("四是做旺文旅产业。", "general", None, [], [], []),
+        ("一要坚持就业优先政策。", "general", None, [], [], []),
+        # words that only look like an explanation or an appeal
+        ("加快区应急指挥中心建设，年内建成投用。", "measurable", ("年内", "2024-12-31"), [], [], []),
+        (
+            "县委党校要举办干部培训班3次，提升干部推动高质量发展的本领。",
+            "measurable",
+            None,
+            ["县委党校"],
+            ["3次"],
+            [],
+        ),
+        ("要坚决反对形式主义，严格控制督查检查考核总量，切实为基层减负。", "general", None, [], [], []),
         # a lead-in closing a sentence that sets figures of its own
         (
             "县发改局要建立项目周调度机制，推动集中开工项目不少于20个，重点抓好以下几个项目：",
@@ -246,6 +259,12 @@ def test_it_takes_a_directive_with_a_county_indicator_goal_as_a_task_and_a_targe
         "一要以上率下压实责任。",
         # a short lead that is a slogan
         "二要补短板。",
+        # what a topic means, sayings, the past
+        "优化营商环境，就是要让企业和群众办事更方便、更舒心。",
+        "营商环境就是生产力，优化营商环境没有最好、只有更好。",
+        "各级各部门对企业要多一些理解、少一些指责。",
+        "全县城镇化率去年达到58.3%，与群众期盼相比还有差距。",
+        "要坚持尽力而为、量力而行，始终把群众的冷暖放在心上。",
     ],
 )
 @pytest.mark.parametrize("part", ["plan", "requirements"])
@@ -253,6 +272,11 @@ def test_it_does_not_take_a_non_directive_as_a_task(part: str, sentence: str) ->
     plan = parse_text(_speech(**{part: sentence}))
     assert _find(plan, sentence) is None
     assert all(sentence.rstrip("。：") not in t.text for t in plan.tasks)
+
+
+def test_it_takes_a_virtue_for_a_maxim_in_the_requirements_and_for_work_in_the_plan() -> None:
+    plan = parse_text(_speech(plan="一是坚持依法行政。", requirements="一是坚持依法行政。"))
+    assert [(t.text, t.role) for t in plan.tasks if "依法行政" in t.text] == [("一是坚持依法行政", "plan")]
 
 
 def test_it_takes_the_items_of_a_list_of_principles_for_no_task() -> None:

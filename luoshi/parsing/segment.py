@@ -26,6 +26,7 @@ _BYLINE = re.compile(pattern_alternation(words("structure", "byline")))
 _STARTS_NUMBERED = re.compile(pattern_alternation(words("structure", "line_start_marker")))
 _LINE_END_OK = "。!?:;…”’)》」』】"
 _MARGIN_SHARE = 0.8
+_CLOSING = "”’)》」』】"
 
 
 def _lines(doc: Document) -> list[tuple[int, int]]:
@@ -42,6 +43,15 @@ def _lines(doc: Document) -> list[tuple[int, int]]:
         if start < end:
             out.append((start, end))
     return out
+
+
+def _ends_sentence(folded: str, end: int) -> bool:
+    """A line ending at `end` ends its sentence: with a stop, or a closing mark right after one (a
+    line may break after 做强“稳米”“茶叶” in the middle of a sentence)."""
+    last = folded[end - 1]
+    if last in _LINE_END_OK and last not in _CLOSING:
+        return True
+    return last in _CLOSING and end >= 2 and folded[end - 2] in "。!?"
 
 
 def _is_hard_wrapped(doc: Document, lines: list[tuple[int, int]]) -> bool:
@@ -101,7 +111,7 @@ def split_paragraphs(doc: Document) -> None:
         if (
             wrapped
             and open_body is not None
-            and doc.folded[last_line_end - 1] not in _LINE_END_OK
+            and not _ends_sentence(doc.folded, last_line_end)
             and last_line_end - last_line_start >= max(15, full_line)
             and not _STARTS_NUMBERED.match(line)
         ):

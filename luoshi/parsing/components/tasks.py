@@ -28,9 +28,11 @@ _COPULA = re.compile(pattern_alternation(words("tasks", "copula")))
 _PRINCIPLE = AnyOf(words("tasks", "principle"))
 _COPULA_LEAD = re.compile(pattern_alternation(words("tasks", "copula_lead")))
 _SHORT_ACTION = re.compile(pattern_alternation(words("tasks", "short_action")))
+_MAXIM = AnyOf(words("tasks", "requirements_maxim"))
 _QUOTED = re.compile(r"“[^”]*”")
 _QUOTED_TERM = re.compile(r"“[^”]{1,10}”(?:就是|即是|是指|指)")
 _PAST = re.compile(r"(?<![为除])了(?!解)")
+_LAST_YEAR = re.compile(r"去年|上年|过去一年")  # 我县城镇化率去年达到58.3%: a figure of the past
 _TASK_ROLES = ("plan", "requirements")
 
 
@@ -68,7 +70,7 @@ def classify(sentence: Sentence) -> tuple[bool, str]:
     if not directive:
         if _NOT_START.match(body):
             return False, "statement"
-        if _PAST.search(body):
+        if _PAST.search(body) or _LAST_YEAR.search(body):
             return False, "past"
         if _DEFINITION.search(body) or _COPULA.search(body):
             return False, "explanation"
@@ -76,6 +78,8 @@ def classify(sentence: Sentence) -> tuple[bool, str]:
         return False, "exhortation"
     if len(body) <= 20 and _SLOGAN.search(body):
         return False, "slogan"
+    if sentence.role == "requirements" and _MAXIM.search(body):
+        return False, "maxim"
     if _PEOPLE.match(body) and not counted:
         return False, "appeal to people"
     if not _ACTION.search(body) and not short_action:
