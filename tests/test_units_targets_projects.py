@@ -73,6 +73,13 @@ def _actor_names(text: str) -> list[str]:
         ("刚才，县财政局和青石镇人民政府作了交流发言", ["县财政局", "青石镇人民政府"]),
         ("东湖镇要加快土地流转", ["东湖镇"]),
         ("白鹿镇党委、县财政局获评先进集体", ["白鹿镇党委", "县财政局"]),
+        ("县工商联要常态化开展政企恳谈", ["县工商联"]),
+        ("各街道党工委要深化党建引领基层治理", ["各街道党工委"]),
+        ("青山农商银行要加大信贷投放", ["青山农商银行"]),
+        ("市轨道交通集团要加快3号线建设", ["市轨道交通集团"]),
+        ("东陵市第一人民医院要牵头组建医联体", ["东陵市第一人民医院"]),
+        # 林 before 区 is a place's name, not 林区
+        ("枫林区人民政府工作报告", ["枫林区人民政府"]),
     ],
 )
 def test_it_finds_units(text: str, expected: list[str]) -> None:
@@ -124,6 +131,9 @@ def test_it_finds_no_unit(text: str) -> None:
         ("县委、县政府高度重视", []),
         ("国家发改委下达专项资金", []),
         pytest.param("清河经济开发区管委会要加快标准厂房建设", ["清河经济开发区管委会"]),
+        # what a unit will do, and a time between it and its verb
+        ("县政府将集中财力办好十件民生实事", ["县政府"]),
+        ("县政府每半年召开一次廉政警示教育会", ["县政府"]),
     ],
 )
 def test_it_finds_the_actors_of_a_sentence(text: str, expected: list[str]) -> None:

@@ -48,11 +48,13 @@ _UNIT = re.compile(
     rf"|(?P<level_organ>(?:{_ORGAN_LEVEL})(?:第?[一二三四五六七八九十]{{1,3}}届)?(?:{_ORGAN_CORE})(?:\(党组\))?)"
     rf"|(?P<dept>(?:[X*]{{0,2}}(?:{_LEVEL}))?(?:{_DEPT})(?:和?(?:{_DEPT})){{0,2}}(?:{_ORGAN_WORD})(?:{_HAN}{{2,4}}分局)?"
     rf"|[X*]{{0,2}}(?:{_LEVEL})(?:{_DEPT})(?:和?(?:{_DEPT})){{0,2}}(?:{_ORGAN_WORD_LEVELLED}))"
-    rf"|(?P<hospital>(?:[县旗市区盟](?:人民|中|蒙医|中医|妇幼保健|总|中心)?|蒙医|中医|妇幼保健)医院)"
+    rf"|(?P<hospital>(?:[县旗市区盟](?:第[一二三四五六七八九十]{{1,2}})?(?:人民|中|蒙医|中医|妇幼保健|总|中心)?|蒙医|中医|妇幼保健)医院)"
     rf")"
 )
 _ACTOR_AFTER = re.compile(
     rf"(?:[、和及与](?:{alternation(words('units_roles', 'fellow'))}))?[,，]?(?:都|也|还|均)?"
+    # a time between the unit and its verb: 旗政府每半年召开…, 县住建局年内完成…
+    rf"(?:每(?:年|半年|季度|月|周)|年内|今年|明年|上半年|下半年|第?[一二三四]季度)?"
     rf"(?:{alternation(words('units_roles', 'actor_after'))}|{pattern_alternation(words('tasks', 'action'))})"
 )
 _NOT_ACTOR_BEFORE = re.compile(f"(?:{alternation(words('units_roles', 'not_actor_before'))})$")
@@ -74,7 +76,7 @@ _NOT_PLACE_CHAR = set(
     "我们你他它这那是在对把将和与及的了等并向由为经请让使从到给被以于同跟各全本该每其此之所要"
 )
 _FORMAL = tuple(words("units", "formal_core"))
-_ORGAN_LEVEL_START = re.compile(_ORGAN_LEVEL)
+_NAME_START = re.compile(rf"{_ORGAN_LEVEL}|[xX*]")  # a level, or a redacted place name
 _DISTRICT_WORDS = tuple(words("units", "district_word"))
 _PLACE_MAX = 8
 _TOWN_NAME = (2, 4)
@@ -170,10 +172,11 @@ def find_units(sentence: Sentence) -> list[Mention]:
     spans = []
     for m in _UNIT.finditer(folded):
         start, kind = m.start(), m.lastgroup or "organ"
-        if kind == "level_organ":
+        if kind in ("level_organ", "hospital"):
             if _in_district_word(folded, start):
                 continue
-            if m.group().endswith(_FORMAL):
+            # a formal name may carry its place (沅溪县人民政府, 湘平市第一人民医院)
+            if m.group().endswith(_FORMAL) or (kind == "hospital" and "第" in m.group()):
                 place = _place_before(folded, start)
                 start = start if place is None else place
         if _PEOPLE_AFTER.match(folded, m.end()):
@@ -200,10 +203,11 @@ def _body_start(folded: str, start: int, end: int) -> int | None:
     for m in _BODY_STOP.finditer(folded, start, end):
         if m.end() < end - 2:
             cut = max(cut, m.end())
-    # a verb right before a level starts the name there (完成县兴岷投资集团); verbs inside a
+    # a verb right before a level or a redacted name starts the name there (完成县兴岷投资集团,
+    # 加快*经济开发区); verbs inside a
     # task force's name stay (推进全社会资源全面节约集约领导小组)
     for m in _ACTION.finditer(folded, cut, end):
-        if m.end() < end - 2 and _ORGAN_LEVEL_START.match(folded, m.end()):
+        if m.end() < end - 2 and _NAME_START.match(folded, m.end()):
             cut = max(cut, m.end())
     name = folded[cut:end]
     if len(name) < 4 or name in _GENERIC_BODIES:
