@@ -144,7 +144,14 @@ def test_it_gives_tasks_only_from_plan_and_requirements_parts() -> None:
         ("四是做旺文旅产业。", "general", None, [], [], []),
         ("一要坚持就业优先政策。", "general", None, [], [], []),
         # words that only look like an explanation or an appeal
-        ("加快区应急指挥中心建设，年内建成投用。", "measurable", ("年内", "2024-12-31"), [], [], []),
+        (
+            "加快区应急指挥中心建设，年内建成投用。",
+            "measurable",
+            ("年内", "2024-12-31"),
+            [],
+            [],
+            ["区应急指挥中心"],
+        ),
         (
             "县委党校要举办干部培训班3次，提升干部推动高质量发展的本领。",
             "measurable",

@@ -376,6 +376,9 @@ def _projects(sentence: str) -> list[str]:
         ("青山冷链物流中心要力争三季度竣工投产", ["青山冷链物流中心"]),
         # the clause's verb is not part of the name
         ("充分发挥东湖现代农业科技产业园的带动作用", ["东湖现代农业科技产业园"]),
+        # a stretch of a road; an item's number is no part of the name
+        ("加快沿江高速桐川段建设", ["沿江高速桐川段"]),
+        ("1.新建青石社区养老服务综合体", ["青石社区养老服务综合体"]),
     ],
 )
 def test_it_finds_named_projects(text: str, expected: list[str]) -> None:
@@ -411,6 +414,8 @@ def test_it_finds_named_projects(text: str, expected: list[str]) -> None:
         "推进城区学位扩容工程",
         "办好10件民生实事项目",
         "重点抓好以下几个项目",
+        "加快老旧路段改造",
+        "积极推广分布式光伏和新型储能项目",
     ],
 )
 def test_it_finds_no_project_in_a_generic_programme(text: str) -> None:

@@ -31,6 +31,7 @@ _FIGURE = re.compile(
 )
 _LIST_END = re.compile(r"等(?:重点|重大)?(?:项目|工程)")
 _YEAR = re.compile(r"(?:19|20)\d{2}年度?")  # 2022年京津风沙源治理工程: the year is no part of the name
+_MARKER = re.compile(r"\d{1,2}[.、](?!\d)")  # 1.新建社区养老服务综合体: an item's number
 _BOUNDARY = set(",，。;；:：、“”!?！？《》")
 _ITEM_SPLIT = re.compile(r"、|和|及|以及")
 _MAX = 40
@@ -38,6 +39,7 @@ _JOIN = re.compile(r"和|及|与")
 _END_AT = re.compile(rf"(?:{_SUFFIX}){_PHASE}?(?:项目|工程)?{_PHASE}?$")
 _ACTS = re.compile(r"(?:要|务必|必须|负责|牵头|应)")
 _BUILT = re.compile(alternation(words("projects", "built")))
+_ROAD = re.compile(alternation(words("projects", "road")))
 _RATED = re.compile(r"(?:成功)?(?:创建|获评|荣获|入选|被评为|晋级|晋升)")
 _CLAUSE_END = re.compile(r"[,，;；。]")
 _WORK_END = re.compile(rf"(?:项目|工程){_PHASE}?$")
@@ -56,7 +58,7 @@ def _start_of_name(folded: str, clause_start: int, end: int) -> int:
         opener = _OPENER.match(name)
         if opener and len(name) > opener.end() + 2:
             name, start, changed = name[opener.end() :], start + opener.end(), True
-        count = _COUNT.match(name) or _YEAR.match(name)
+        count = _COUNT.match(name) or _YEAR.match(name) or _MARKER.match(name)
         if count and len(name) >= count.end() + 2:
             name, start, changed = name[count.end() :], start + count.end(), True
     if name.count("(") > name.count(")"):
@@ -128,6 +130,8 @@ def find_projects(sentence: Sentence) -> list[Mention]:
         # 恐龙科普等旅游项目: a list's label, its items named before 等
         if "等" in name or not _long_enough(name) or not _is_named(name):
             continue
+        if m.group(0).startswith("段") and not _ROAD.search(name):
+            continue  # 路段, 阶段, 时段: no stretch of a road
         if any(p.start <= sentence.at(start) and sentence.at_end(end) <= p.end for p in out):
             continue
         out.append(_mention(sentence, start, end))
