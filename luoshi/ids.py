@@ -8,9 +8,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django import forms
-from django.core.exceptions import ValidationError
-
 MAX_ID = 2**63 - 1
 
 
@@ -21,15 +18,3 @@ def parse_id(raw: Any) -> int | None:
         return None
     value = int(text)
     return value if 1 <= value <= MAX_ID else None
-
-
-class IdsChoiceField(forms.ModelMultipleChoiceField):
-    """A multiple choice of objects that refuses a value no key can have before looking it up."""
-
-    def _check_values(self, value: Any) -> Any:
-        for pk in value:
-            if parse_id(pk) is None:
-                raise ValidationError(
-                    self.error_messages["invalid_pk_value"], code="invalid_pk_value", params={"pk": pk}
-                )
-        return super()._check_values(value)

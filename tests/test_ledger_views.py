@@ -767,3 +767,12 @@ def test_it_describes_audit_changes_in_words() -> None:
         ("状态", "未启动 → 推进中"),
         ("指标当前值", "完成投资 （空） → 18"),
     ]
+
+
+def test_it_searches_a_long_query_by_its_first_hundred_characters(client, users, published_plan) -> None:
+    client.force_login(users["office"])
+    long = "县发改局 " + "牵头 " * 60  # 190 characters
+    page = client.get(reverse("ledger:list"), {"q": long}).context["page"]
+    assert [r["number"] for r in page.object_list] == [
+        t.number for t in published_plan.tasks.filter(text__contains="县发改局要牵头")
+    ]

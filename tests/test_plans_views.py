@@ -529,3 +529,17 @@ def test_it_says_why_a_file_is_refused_in_the_readers_language(office) -> None:
     body = response.content.decode()
     assert "WPS document (.wps) is not supported" in body and "save it as .docx or .txt" in body
     assert "不支持" not in body
+
+
+def test_it_refuses_a_deadline_outside_the_plans_years_and_keeps_the_row(office, draft) -> None:
+    task = draft.tasks.get(number=1)
+    before = (task.deadline, task.version)
+    response = office.post(
+        reverse("plans:task_row", args=[task.pk]), _row_data(task, deadline="9999-12-31"), follow=True
+    )
+    assert "2024 年到 2035 年之间" in response.content.decode()
+    task.refresh_from_db()
+    assert (task.deadline, task.version) == before
+    office.post(reverse("plans:task_row", args=[task.pk]), _row_data(task, deadline="2025年10月31日"))
+    task.refresh_from_db()
+    assert task.deadline.isoformat() == "2025-10-31"

@@ -630,3 +630,20 @@ def test_it_waits_for_a_ledger_published_ahead_of_its_year(client, users, county
     assert response.status_code == 403 and f"{future} 年起才能填报" in response.content.decode()
     with pytest.raises(NotAllowed):
         submit_report(task, users["fgj"], ReportInput(text="提前填报", percent=5, values={}))
+
+
+def test_it_refuses_an_output_value_past_any_real_figure(users, fgj_task):
+    output = fgj_task.outputs.get()
+    with pytest.raises(NotAllowed, match="超出合理范围"):
+        submit_report(
+            fgj_task, users["fgj"], ReportInput(text="录入错误", percent=10, values={output.pk: 1e308})
+        )
+    assert not ProgressReport.objects.exists()
+
+
+def test_it_marks_a_pending_report_replaced_by_a_later_one_of_the_same_period(client, users, fgj_task):
+    first = submit_report(fgj_task, users["fgj"], ReportInput(text="初稿", percent=10, values={}))
+    second = submit_report(fgj_task, users["fgj"], ReportInput(text="修正稿", percent=12, values={}))
+    client.force_login(users["office"])
+    reports = {r.pk: r for r in client.get(reverse("reporting:pending")).context["reports"]}
+    assert (reports[first.pk].superseded, reports[second.pk].superseded) == (True, False)

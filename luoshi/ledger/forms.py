@@ -13,7 +13,7 @@ from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
-from luoshi.ids import IdsChoiceField
+from luoshi.fields import DayField, IdsChoiceField
 from luoshi.ledger.models import Assignment, Plan, Section, Task
 from luoshi.org.models import Leader, Unit
 
@@ -49,11 +49,17 @@ def _options(choices: Any, chosen: str) -> list[str]:
     return out
 
 
+MAX_SEARCH = 100
+
+
 class LedgerFilterForm(forms.Form):
     """GET filters of the ledger. Invalid values are dropped one by one (see `filters`), so a
     stale bookmark still shows the list with what is left."""
 
-    q = forms.CharField(label=_("搜索"), required=False, max_length=100)
+    # a longer search is cut to its first words rather than dropped (which would list everything)
+    q = forms.CharField(
+        label=_("搜索"), required=False, widget=forms.TextInput(attrs={"maxlength": MAX_SEARCH})
+    )
     year = forms.TypedChoiceField(
         label=_("年度"), coerce=int, required=False, empty_value=None, widget=QuickSelect
     )
@@ -131,6 +137,9 @@ class LedgerFilterForm(forms.Form):
             windows.append((typed, _("%(n)d天内到期") % {"n": int(typed)}))
         self.fields["due"].widget.choices = windows
 
+    def clean_q(self) -> str:
+        return self.cleaned_data["q"][:MAX_SEARCH]
+
     def clean_due(self) -> str | int | None:
         value = (self.cleaned_data.get("due") or "").strip()
         if not value:
@@ -204,13 +213,17 @@ def filter_tasks(tasks: QuerySet[Task], filters: dict[str, Any], today: date) ->
     return tasks
 
 
+def deadline_years(plan_year: int) -> tuple[int, int]:
+    """The years a task's deadline may fall in: from the year before its plan (a task carried over)
+    to the end of a long programme."""
+    return plan_year - 1, plan_year + 10
+
+
 class TaskEditForm(forms.Form):
     """The office's edit of a published task. `version` is the one the page was opened with."""
 
     text = forms.CharField(label=_("任务内容"), widget=forms.Textarea(attrs={"rows": 5}))
-    deadline = forms.DateField(
-        label=_("完成时限"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    deadline = DayField(label=_("完成时限"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     leader = forms.ModelChoiceField(
         label=_("责任领导"), queryset=Leader.objects.none(), required=False, empty_label=_("（未定）")
     )
@@ -240,6 +253,7 @@ class TaskEditForm(forms.Form):
             "version": task.version,
         }
         super().__init__(data, initial=initial)
+        self.fields["deadline"].years = deadline_years(task.plan.year)
         # only the task's own county: another county's leader or unit is not even offered
         self.fields["leader"].queryset = Leader.objects.filter(region_id=task.region_id)
         # a unit taken out of use stays selectable on the tasks it already holds

@@ -11,6 +11,8 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from luoshi.fields import DayField
+from luoshi.ledger.forms import deadline_years
 from luoshi.ledger.models import Output, Task
 from luoshi.org.models import Leader, Region, Unit
 from luoshi.org.services import match_unit, suggest_units
@@ -105,14 +107,21 @@ class TaskRowForm(forms.Form):
     leader = forms.ModelChoiceField(
         label=gettext_lazy("责任领导"), queryset=Leader.objects.none(), required=False
     )
-    deadline = forms.DateField(label=gettext_lazy("完成时限"), required=False)
+    deadline = DayField(label=gettext_lazy("完成时限"), required=False)
     tier = forms.ChoiceField(label=gettext_lazy("类别"), choices=Task.Tier.choices)
     outputs = forms.CharField(label=gettext_lazy("量化指标"), required=False, widget=forms.Textarea)
 
     def __init__(
-        self, *args: Any, region: Region, leaders: QuerySet[Leader], index: dict[str, Unit], **kwargs: Any
+        self,
+        *args: Any,
+        region: Region,
+        leaders: QuerySet[Leader],
+        index: dict[str, Unit],
+        year: int,
+        **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["deadline"].years = deadline_years(year)
         self.region = region
         self.index = index
         self.fields["leader"].queryset = leaders

@@ -316,6 +316,7 @@ def task_row(request: HttpRequest, pk: int) -> HttpResponse:
         region=plan.region,
         leaders=Leader.objects.filter(region_id=plan.region_id),
         index=alias_index(plan.region),
+        year=plan.year,
     )
     notice = error = ""
     if form.is_valid():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import secrets
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -21,6 +22,9 @@ from luoshi.org.access import can_manage, tasks_for
 from luoshi.org.models import User
 from luoshi.reporting.models import Attachment, ProgressReport, ReportValue, WorkbookPreview
 from luoshi.supervision.warnings import first_period, period_start, previous_period
+
+# no output of a county's task counts past a trillion (of 元, 亩, 人…): a larger figure is a typo
+MAX_VALUE = 1e12
 
 # The first bytes each allowed type must start with, so a program renamed to .pdf is refused too.
 # .txt has no signature; it only has to be text, checked below.
@@ -105,6 +109,8 @@ def submit_report(
     )
     if set(data.values) - set(names):
         raise NotAllowed(_("指标不属于该任务。"))
+    if any(not math.isfinite(v) or abs(v) > MAX_VALUE for v in data.values.values()):
+        raise NotAllowed(_("指标数值超出合理范围，请核对后重填。"))
     periods = report_periods(task)
     if not periods:
         raise NotAllowed(

@@ -13,7 +13,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import F, Prefetch, QuerySet
+from django.db.models import Exists, F, OuterRef, Prefetch, QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import filesizeformat
@@ -286,10 +286,18 @@ def attachment(request: HttpRequest, pk: int) -> FileResponse:
 
 @office_required
 def pending(request: HttpRequest) -> HttpResponse:
+    # a unit that sent a second report for the same period meant it to replace the first
+    later = ProgressReport.objects.filter(
+        task_id=OuterRef("task_id"),
+        unit_id=OuterRef("unit_id"),
+        period=OuterRef("period"),
+        submitted_at__gt=OuterRef("submitted_at"),
+    )
     reports = (
         ProgressReport.objects.filter(
             status=ProgressReport.Status.SUBMITTED, task__in=tasks_for(request.user)
         )
+        .annotate(superseded=Exists(later))
         .select_related("task", "unit", "submitted_by")
         .prefetch_related(
             Prefetch("values", ReportValue.objects.select_related("output").order_by("output_id")),

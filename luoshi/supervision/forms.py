@@ -9,7 +9,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from luoshi.ids import IdsChoiceField
+from luoshi.fields import DayField, IdsChoiceField
 from luoshi.ledger.models import Task
 from luoshi.org.access import tasks_for, units_for
 from luoshi.org.models import User
@@ -22,13 +22,16 @@ class TaskChoices(IdsChoiceField):
         return f"{task.plan.year} · {task.number}. {text}"
 
 
+MAX_REPLY_WAIT = timedelta(days=366)
+
+
 class NoticeForm(forms.Form):
     unit = forms.ModelChoiceField(label=_("督办单位"), queryset=None)
     tasks = TaskChoices(label=_("涉及任务"), queryset=None)
     level = forms.ChoiceField(label=_("等级"), choices=SupervisionNotice.Level.choices)
     body = forms.CharField(label=_("督办事项"), widget=forms.Textarea(attrs={"rows": 5}))
     # an <input type="date"> takes ISO dates only, whatever the language's date format
-    reply_due = forms.DateField(
+    reply_due = DayField(
         label=_("回复期限"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
 
@@ -50,6 +53,8 @@ class NoticeForm(forms.Form):
         due = self.cleaned_data["reply_due"]
         if due < timezone.localdate():
             raise forms.ValidationError(_("回复期限不能早于今天。"))
+        if due > timezone.localdate() + MAX_REPLY_WAIT:
+            raise forms.ValidationError(_("回复期限不能晚于一年之后。"))
         return due
 
 
