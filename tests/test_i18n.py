@@ -223,6 +223,8 @@ def test_it_has_a_complete_compiled_english_catalogue():
         if "msgid_plural" in m:
             assert catalogue.ngettext(m["msgid"], m["msgid_plural"], 1) == forms[0]
             assert catalogue.ngettext(m["msgid"], m["msgid_plural"], 2) == forms[1]
+        elif "msgctxt" in m:
+            assert catalogue.pgettext(m["msgctxt"], m["msgid"]) == forms[0], m["msgid"]
         else:
             assert catalogue.gettext(m["msgid"]) == forms[0], m["msgid"]
 
@@ -245,3 +247,13 @@ def test_it_shows_times_in_shanghai_in_either_language(client, users, published_
         assert f'<html lang="{language}">' in html
         assert "2025-03-05 10:30" in html, url
         assert "2025-03-05 02:30" not in html, url
+
+
+def test_it_writes_the_marks_between_labels_and_values_in_the_pages_language(client, users, published_plan):
+    task = fgj_task()
+    client.force_login(users["fgj"])
+    chinese = client.get(reverse("reporting:report", args=[task.pk])).content.decode()
+    assert "完成时限：" in chinese
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    english = client.get(reverse("reporting:report", args=[task.pk])).content.decode()
+    assert "Deadline: " in english and "：" not in english.split("<main>")[1].split("</form>")[0][:400]
