@@ -7,6 +7,8 @@ and regular expressions compiled once per process.
 from __future__ import annotations
 
 import re
+import re._constants as sre_constants
+import re._parser as sre_parse
 import sys
 from functools import cache
 from importlib import resources
@@ -52,15 +54,35 @@ def pattern_alternation(entries: tuple[str, ...] | list[str]) -> str:
 
 class AnyOf:
     """Patterns tried one by one for whether any matches. Python's engine tries a long alternation
-    of unanchored patterns alternative by alternative at every position; apart, each pattern's own
-    literal prefix lets it skip ahead, which is several times faster on a sentence."""
+    of unanchored patterns alternative by alternative at every position; apart, each pattern is
+    first checked for a piece of text it cannot match without (`方面` for `…方面(的)?工作$`), which
+    most sentences lack, so most patterns cost one substring test."""
 
     def __init__(self, entries: tuple[str, ...] | list[str]) -> None:
-        self.patterns = [re.compile(e) for e in entries]
+        self.patterns = [(re.compile(e), _required_text(e)) for e in entries]
 
     def search(self, text: str, pos: int = 0, endpos: int = sys.maxsize) -> re.Match | None:
-        for pattern in self.patterns:
+        for pattern, required in self.patterns:
+            if required and required not in text:
+                continue
             m = pattern.search(text, pos, endpos)
             if m:
                 return m
         return None
+
+
+def _required_text(pattern: str) -> str:
+    """The longest run of plain characters every match of `pattern` contains, or "" when there is
+    none to be sure of (alternations, optional parts and classes are passed over)."""
+    try:
+        parsed = sre_parse.parse(pattern)
+    except re.error:
+        return ""
+    best = run = ""
+    for op, arg in parsed:
+        if op is sre_constants.LITERAL:
+            run += chr(arg)
+            best = max(best, run, key=len)
+        else:
+            run = ""
+    return best if len(best) >= 2 else ""

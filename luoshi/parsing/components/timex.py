@@ -46,6 +46,8 @@ _TO_YEAR = re.compile(
 )
 _YEAR_END = re.compile(pattern_alternation(words("time", "year_end")))
 _NEXT_YEAR_END = re.compile(r"明年(?:年底|底|末|内)?前?")
+# every time limit above has one of these; a sentence with none has no deadline to look for
+_TIME_CHARS = re.compile(r"[年月季前]")
 _NOT = re.compile(pattern_alternation(words("time", "not_deadline")))
 _EVENT = re.compile(pattern_alternation(words("time", "event_deadline")))
 _QUARTER_END = {
@@ -74,9 +76,9 @@ def _last_day(year: int, month: int) -> date:
     return date(year, month, calendar.monthrange(year, month)[1])
 
 
-def _blocked(folded: str, start: int, end: int) -> bool:
+def _blocked(blocks: list[tuple[int, int]], start: int, end: int) -> bool:
     """A rhythm, a start or a modifier covers this spot (每月底, 从9月份开始, 年度)."""
-    return any(m.start() <= start < m.end() or start <= m.start() < end for m in _NOT.finditer(folded))
+    return any(b <= start < e or start <= b < end for b, e in blocks)
 
 
 def _year_of(phrase: str, year: int, current: int) -> int:
@@ -118,11 +120,14 @@ def find_deadline(sentence: Sentence, year: int, current: int | None = None) -> 
     year unless the document is given the year before)."""
     current = year if current is None else current
     folded = sentence.folded
+    if not _TIME_CHARS.search(folded):
+        return None
     candidates: list[tuple[int, Mention]] = []
+    blocks = [m.span() for m in _NOT.finditer(folded)]
 
     def add(rank: int, m: re.Match, when: str | None, placeholder: bool) -> None:
         start, end = m.start(), m.end()
-        if _blocked(folded, start, end):
+        if _blocked(blocks, start, end):
             return
         candidates.append(
             (
